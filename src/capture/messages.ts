@@ -1,0 +1,51 @@
+/**
+ * Every message exchanged between the capture worklet, the recognizer worker and the main
+ * thread, as discriminated unions in one file: a new message is a compile error until every
+ * side handles it.
+ */
+
+/** Worklet → worker (over the MessagePort the main thread hands both). */
+export interface AudioChunkMessage {
+  readonly type: 'audio';
+  /** Mono samples at the AudioContext's rate (channels averaged). */
+  readonly samples: Float32Array;
+}
+export type WorkletToWorker = AudioChunkMessage;
+
+/** Main thread → worklet (its `node.port`). */
+export type MainToWorklet = { readonly type: 'connect'; readonly port: MessagePort } | { readonly type: 'stop' };
+
+/** Main thread → worker. */
+export type MainToWorker =
+  | {
+      readonly type: 'init';
+      /** URL of model.json. */
+      readonly modelUrl: string;
+      /** wasm file name → URL served by the app. */
+      readonly wasmPaths: Record<string, string>;
+    }
+  | {
+      /** Start a new stream: a fresh pipeline at this rate, fed from `port` (the worklet's). */
+      readonly type: 'start';
+      readonly sampleRate: number;
+      readonly port: MessagePort;
+      readonly confidenceThreshold: number;
+    }
+  | { readonly type: 'stop' };
+
+/** One recognized digit, as shown by the element and sent in its `digit` event. */
+export interface DigitResult {
+  readonly digit: number;
+  readonly confidence: number;
+  readonly probabilities: number[];
+  /** ms since listening started. */
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Worker → main thread. */
+export type WorkerToMain =
+  | { readonly type: 'ready'; readonly backend: string; readonly simd: boolean; readonly threads: boolean }
+  | { readonly type: 'status'; readonly levelDb: number; readonly inSpeech: boolean }
+  | { readonly type: 'digit'; readonly result: DigitResult }
+  | { readonly type: 'error'; readonly code: 'model-failed' | 'backend-failed' | 'pipeline-failed'; readonly message: string };

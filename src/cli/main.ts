@@ -1,0 +1,159 @@
+/**
+ * `digit-listener` command line: runs the product's streaming path (frontend, gate, model on
+ * tfjs wasm) over WAV files.
+ *
+ *   digit-listener recognize [--json] [--model DIR] [--threshold P] FILE…
+ *   digit-listener eval [--model DIR] [--threshold P] DIR
+ *
+ * Exit codes: 0 ok; 1 some file could not be read (the others are still processed);
+ * 2 usage error or the model could not be loaded.
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { initWasmBackend } from '../model/backend';
+import { DigitClassifier } from '../model/classifier';
+import { fileSystemModel } from '../model/node-io';
+import { DEFAULT_CONFIDENCE_THRESHOLD, type DigitDetection } from '../pipeline/recognizer';
+import { recognizeFile } from './recognize-file';
+
+/** The model shipped in the package. */
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/default/', import.meta.url));
+
+const USAGE = `Usage:
+  digit-listener recognize [--json] [--model DIR] [--threshold P] FILE...
+      Prints each digit found in each WAV file with its confidence and start/end time.
+      --json       one JSON object per file per line: {"file", "digits": [{digit, confidence, startMs, endMs}]}
+  digit-listener eval [--model DIR] [--threshold P] DIR
+      Accuracy over the WAV files in DIR named {digit}_*.wav (a file counts as correct when
+      exactly one digit is found and it is the right one).
+Options:
+  --model DIR      model folder holding model.json (default: the shipped model)
+  --threshold P    minimum confidence 0-1 for a digit to be reported (default ${DEFAULT_CONFIDENCE_THRESHOLD})
+`;
+
+function formatDetection(d: DigitDetection): string {
+  return `${d.digit}  confidence ${d.confidence.toFixed(3)}  ${Math.round(d.startMs)}–${Math.round(d.endMs)} ms`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        model: { type: 'string', default: DEFAULT_MODEL_DIR },
+        threshold: { type: 'string', default: String(DEFAULT_CONFIDENCE_THRESHOLD) },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`digit-listener: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const confidenceThreshold = Number(values.threshold);
+  if (!(confidenceThreshold >= 0 && confidenceThreshold <= 1)) {
+    process.stderr.write(`digit-listener: --threshold must be a number in [0, 1], got ${values.threshold}\n`);
+    return 2;
+  }
+  if ((command !== 'recognize' && command !== 'eval') || rest.length === 0 || (command === 'eval' && rest.length !== 1)) {
+    process.stderr.write(`digit-listener: ${command === 'recognize' || command === 'eval' ? 'missing argument' : `unknown command ${command}`}\n${USAGE}`);
+    return 2;
+  }
+
+  await initWasmBackend();
+  let classifier: DigitClassifier;
+  try {
+    classifier = await DigitClassifier.load(fileSystemModel(values.model!), values.model!);
+  } catch (error) {
+    process.stderr.write(`digit-listener: ${(error as Error).message}\n`);
+    return 2;
+  }
+
+  if (command === 'recognize') {
+    let failed = false;
+    for (const file of rest) {
+      try {
+        const digits = await recognizeFile(file, classifier, { confidenceThreshold });
+        if (values.json) {
+          const out = digits.map((d) => ({ digit: d.digit, confidence: round(d.confidence, 4), startMs: Math.round(d.startMs), endMs: Math.round(d.endMs) }));
+          process.stdout.write(`${JSON.stringify({ file, digits: out })}\n`);
+        } else {
+          process.stdout.write(`${file}\n${digits.length ? digits.map((d) => `  ${formatDetection(d)}`).join('\n') : '  (no digit)'}\n`);
+        }
+      } catch (error) {
+        failed = true;
+        const message = (error as Error).message;
+        if (values.json) process.stdout.write(`${JSON.stringify({ file, error: message })}\n`);
+        else process.stderr.write(`digit-listener: ${message}\n`);
+      }
+    }
+    return failed ? 1 : 0;
+  }
+
+  // eval
+  const dir = rest[0];
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((n) => /^\d_.*\.wav$/i.test(n)).sort();
+  } catch (error) {
+    process.stderr.write(`digit-listener: cannot read folder ${dir}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (files.length === 0) {
+    process.stderr.write(`digit-listener: no {digit}_*.wav files in ${dir}\n`);
+    return 2;
+  }
+  let correct = 0;
+  let none = 0;
+  let several = 0;
+  let unreadable = 0;
+  const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+  for (const name of files) {
+    const truth = Number(name[0]);
+    try {
+      const digits = await recognizeFile(join(dir, name), classifier, { confidenceThreshold });
+      if (digits.length === 0) none++;
+      else if (digits.length > 1) several++;
+      else {
+        confusion[truth][digits[0].digit]++;
+        if (digits[0].digit === truth) correct++;
+      }
+    } catch (error) {
+      unreadable++;
+      process.stderr.write(`digit-listener: ${(error as Error).message}\n`);
+    }
+  }
+  const total = files.length;
+  process.stdout.write(
+    `${basename(dir)}: accuracy ${((100 * correct) / total).toFixed(2)}% (${correct}/${total}); ` +
+      `no digit ${none}, several digits ${several}, wrong digit ${total - correct - none - several - unreadable}, unreadable ${unreadable}\n`,
+  );
+  process.stdout.write(`confusion (rows true 0-9, columns predicted 0-9):\n${confusion.map((r, i) => `  ${i}: ${r.map((v) => String(v).padStart(3)).join(' ')}`).join('\n')}\n`);
+  return unreadable > 0 ? 1 : 0;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`digit-listener: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

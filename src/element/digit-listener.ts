@@ -1,0 +1,200 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { DigitResult, WorkerToMain } from '../capture/messages';
+import { CaptureError, MicrophoneCapture } from '../capture/microphone';
+import { DIGIT_LABELS } from '../model/labels';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../pipeline/recognizer';
+import { type BackendReady, RecognizerClient } from './recognizer-client';
+
+/** Visible states of the element. */
+export type ListenerState = 'idle' | 'loading' | 'listening' | 'speech' | 'denied' | 'error';
+
+/** `detail` of the `digit` event. */
+export type DigitEventDetail = DigitResult;
+
+const STATE_TEXT: Record<ListenerState, string> = {
+  idle: 'Press Start and say a digit',
+  loading: 'Starting…',
+  listening: 'Listening — say a digit',
+  speech: 'Hearing speech…',
+  denied: 'Microphone access denied',
+  error: 'Something went wrong',
+};
+
+/**
+ * `<digit-listener>`: listens to the microphone and shows each spoken digit (0–9) with its
+ * confidence. All audio work runs in an AudioWorklet and a Web Worker; no audio leaves the device.
+ *
+ * @fires digit - a digit was recognized; `detail`: {digit, confidence, probabilities, startMs, endMs}
+ * @attr confidence-threshold - minimum confidence (0–1) for a digit to be shown (default 0.5)
+ * @attr model-src - URL of the model.json to load (default `models/default/model.json` next to the page)
+ * @csspart button - the start/stop button
+ * @csspart digit - the large recognized digit
+ * @csspart confidence - the confidence text
+ * @csspart level - the input level meter
+ * @cssprop --digit-listener-accent - accent colour (default #0b57d0)
+ */
+export class DigitListener extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline-block;
+      font-family: system-ui, sans-serif;
+      color: #1f1f1f;
+      --accent: var(--digit-listener-accent, #0b57d0);
+    }
+    .card { display: grid; gap: 0.75rem; justify-items: center; padding: 1rem 1.5rem; border: 1px solid #c4c7c5; border-radius: 12px; min-width: 16rem; background: #fff; }
+    .digit { font-size: 6rem; line-height: 1; font-weight: 700; min-height: 6rem; color: var(--accent); font-variant-numeric: tabular-nums; }
+    .confidence { font-size: 1rem; min-height: 1.25rem; }
+    .state { font-size: 0.95rem; }
+    .state[data-state='denied'], .state[data-state='error'] { color: #b3261e; font-weight: 600; }
+    .message { font-size: 0.85rem; max-width: 22rem; text-align: center; }
+    button { font: inherit; font-size: 1.05rem; padding: 0.6rem 1.6rem; border-radius: 999px; border: 2px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
+    button[aria-pressed='true'] { background: #fff; color: var(--accent); }
+    button:focus-visible { outline: 3px solid #1f1f1f; outline-offset: 3px; }
+    .level { width: 12rem; height: 0.5rem; border-radius: 4px; background: #e3e3e3; overflow: hidden; }
+    .level > div { height: 100%; background: var(--accent); transition: width 50ms linear; }
+    .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    @media (prefers-reduced-motion: reduce) { .level > div { transition: none; } }
+  `;
+
+  /** Minimum confidence (0–1) for a digit to be reported. */
+  @property({ type: Number, attribute: 'confidence-threshold' }) confidenceThreshold = DEFAULT_CONFIDENCE_THRESHOLD;
+
+  /** URL of the model.json to load. */
+  @property({ type: String, attribute: 'model-src' }) modelSrc = 'models/default/model.json';
+
+  /** Current state (read-only for users; reflected as the `state` attribute for styling). */
+  @property({ type: String, reflect: true }) state: ListenerState = 'idle';
+
+  /** The tfjs backend the recognizer runs on, once loaded. */
+  backend: BackendReady | null = null;
+
+  @state() private lastResult: DigitResult | null = null;
+  @state() private levelDb = -120;
+  @state() private message = '';
+  @state() private announcement = '';
+
+  private client: RecognizerClient | null = null;
+  private capture: MicrophoneCapture | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  /** True while the microphone is open. */
+  get listening(): boolean {
+    return this.state === 'listening' || this.state === 'speech';
+  }
+
+  /** Opens the microphone and starts recognizing. Call from a user gesture. */
+  async start(): Promise<void> {
+    if (this.listening || this.state === 'loading') return;
+    this.state = 'loading';
+    this.message = '';
+    try {
+      this.client ??= new RecognizerClient();
+      this.unsubscribe ??= this.client.on((m) => this.onWorkerMessage(m));
+      const modelUrl = new URL(this.modelSrc, document.baseURI).href;
+      const [backend, capture] = await Promise.all([this.client.ready(modelUrl), MicrophoneCapture.open()]);
+      this.backend = backend;
+      this.capture = capture;
+      const channel = new MessageChannel();
+      this.client.send(
+        { type: 'start', sampleRate: capture.sampleRate, port: channel.port2, confidenceThreshold: this.confidenceThreshold },
+        [channel.port2],
+      );
+      capture.connect(channel.port1);
+      this.state = 'listening';
+      this.announce('Listening');
+    } catch (error) {
+      await this.releaseMicrophone();
+      if (error instanceof CaptureError && error.code === 'permission-denied') {
+        this.state = 'denied';
+      } else {
+        this.state = 'error';
+      }
+      this.message = (error as Error).message;
+      this.announce(`${STATE_TEXT[this.state]}. ${this.message}`);
+    }
+  }
+
+  /** Stops listening and releases the microphone. */
+  async stop(): Promise<void> {
+    if (!this.listening) return;
+    await this.releaseMicrophone();
+    this.state = 'idle';
+    this.levelDb = -120;
+    this.announce('Stopped listening');
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    void this.releaseMicrophone();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.client?.terminate();
+    this.client = null;
+  }
+
+  private async releaseMicrophone(): Promise<void> {
+    this.client?.send({ type: 'stop' });
+    const capture = this.capture;
+    this.capture = null;
+    await capture?.close().catch(() => undefined);
+  }
+
+  private onWorkerMessage(m: WorkerToMain): void {
+    switch (m.type) {
+      case 'ready':
+        return;
+      case 'status':
+        if (!this.listening) return;
+        this.levelDb = m.levelDb;
+        this.state = m.inSpeech ? 'speech' : 'listening';
+        return;
+      case 'digit': {
+        if (!this.listening) return;
+        this.lastResult = m.result;
+        this.announce(`${m.result.digit}, ${DIGIT_LABELS[m.result.digit]}, confidence ${Math.round(m.result.confidence * 100)} percent`);
+        this.dispatchEvent(new CustomEvent<DigitEventDetail>('digit', { detail: m.result, bubbles: true, composed: true }));
+        return;
+      }
+      case 'error':
+        if (this.state === 'loading') return; // start() reports it
+        this.message = m.message;
+        this.state = 'error';
+        void this.releaseMicrophone();
+        this.announce(`Error. ${m.message}`);
+        return;
+    }
+  }
+
+  private announce(text: string): void {
+    // Re-set even when equal so screen readers repeat a repeated digit.
+    this.announcement = '';
+    requestAnimationFrame(() => (this.announcement = text));
+  }
+
+  private onToggle(): void {
+    void (this.listening ? this.stop() : this.start());
+  }
+
+  override render() {
+    const result = this.lastResult;
+    // Level meter: −60 dBFS → empty, 0 dBFS → full.
+    const level = Math.max(0, Math.min(1, (this.levelDb + 60) / 60));
+    const busy = this.state === 'loading';
+    return html`
+      <div class="card">
+        <div class="digit" part="digit" aria-hidden="true">${result ? result.digit : '–'}</div>
+        <div class="confidence" part="confidence">${result ? `confidence ${Math.round(result.confidence * 100)}%` : nothing}</div>
+        <div class="level" part="level" role="meter" aria-label="Input level" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
+          <div style="width: ${Math.round(level * 100)}%"></div>
+        </div>
+        <div class="state" data-state=${this.state}>${STATE_TEXT[this.state]}</div>
+        ${this.message ? html`<div class="message" role="alert">${this.message}</div>` : nothing}
+        <button part="button" type="button" aria-pressed=${this.listening ? 'true' : 'false'} ?disabled=${busy} @click=${this.onToggle}>
+          ${this.listening ? 'Stop' : busy ? 'Starting…' : this.state === 'denied' || this.state === 'error' ? 'Try again' : 'Start'}
+        </button>
+        <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      </div>
+    `;
+  }
+}

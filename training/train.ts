@@ -1,0 +1,200 @@
+/**
+ * `npm run train` — trains the digit CNN on FSDD through the product's own streaming pipeline
+ * and exports it uint8-quantized to `models/<name>/` with a report.
+ *
+ * Usage: npm run train -- [--data DIR] [--name NAME | --out DIR] [--epochs N] [--batch N]
+ *                         [--seed N] [--limit N]
+ * `--limit N` keeps only N training clips (smoke runs in CI).
+ */
+import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { DEFAULT_PIPELINE_CONFIG } from '../src/pipeline/streaming-pipeline';
+import { initWasmBackend } from '../src/model/backend';
+import { DigitClassifier } from '../src/model/classifier';
+import { DEFAULT_INPUT_NORMALIZATION, normalizeWindow } from '../src/model/input';
+import { DIGIT_LABELS } from '../src/model/labels';
+import type { ModelMetadata } from '../src/model/metadata';
+import { fileSystemModel } from '../src/model/node-io';
+import { augmentClip } from './augment';
+import { exportQuantizedModel } from './export';
+import { DEFAULT_FSDD_DIR, listFsdd, loadClips, type LoadedClip, officialSplit } from './fsdd';
+import { evaluate } from './metrics';
+import { buildModel } from './model';
+import { Random } from './random';
+import { type TrainingReport, writeReport } from './report';
+import { registerWasmGradientKernels } from './wasm-gradients';
+import { mainUtteranceWindow } from './windows';
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: 'string', default: DEFAULT_FSDD_DIR },
+    name: { type: 'string', default: 'default' },
+    out: { type: 'string' },
+    epochs: { type: 'string', default: '30' },
+    batch: { type: 'string', default: '64' },
+    seed: { type: 'string', default: '1234' },
+    limit: { type: 'string' },
+    'learning-rate': { type: 'string', default: '0.002' },
+  },
+});
+
+const seed = Number(args.seed);
+const epochs = Number(args.epochs);
+const batchSize = Number(args.batch);
+const outDir = resolve(args.out ?? join('models', args.name!));
+const { frontend, window: windowConfig } = DEFAULT_PIPELINE_CONFIG;
+const { windowFrames } = windowConfig;
+const { melBins } = frontend;
+const windowSize = windowFrames * melBins;
+const labels = [...DIGIT_LABELS];
+
+const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`);
+
+/** Windows of clean clips (no augmentation), for validation and test. */
+function cleanWindows(clips: LoadedClip[]): { x: Float32Array[]; y: number[]; noSegment: number; several: number } {
+  const x: Float32Array[] = [];
+  const y: number[] = [];
+  let noSegment = 0;
+  let several = 0;
+  for (const clip of clips) {
+    const { window, segments } = mainUtteranceWindow(clip.samples, clip.sampleRate);
+    if (segments > 1) several++;
+    if (!window) {
+      noSegment++;
+      // Count it as a miss: the product would have shown nothing.
+      x.push(new Float32Array(windowSize));
+      y.push(-1 - clip.digit);
+      continue;
+    }
+    x.push(window.features);
+    y.push(clip.digit);
+  }
+  return { x, y, noSegment, several };
+}
+
+function predictClasses(model: tf.LayersModel, windows: Float32Array[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < windows.length; i += 256) {
+    const chunk = windows.slice(i, i + 256);
+    const data = new Float32Array(chunk.length * windowSize);
+    chunk.forEach((w, j) => data.set(normalizeWindow(w), j * windowSize));
+    const classes = tf.tidy(() => (model.predict(tf.tensor4d(data, [chunk.length, windowFrames, melBins, 1])) as tf.Tensor).argMax(-1).dataSync());
+    out.push(...Array.from(classes));
+  }
+  return out;
+}
+
+/** Truth with "no segment" misses decoded (stored as -1 - digit), and predictions forced wrong for them. */
+function scored(y: number[], predicted: number[]): { truth: number[]; predicted: number[] } {
+  return { truth: y.map((t) => (t < 0 ? -1 - t : t)), predicted: predicted.map((p, i) => (y[i] < 0 ? -1 : p)) };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  registerWasmGradientKernels();
+  const backend = await initWasmBackend();
+  console.log(`tfjs ${tf.version.tfjs} on ${backend.backend} (SIMD ${backend.simd ? 'on' : 'off'}); seed ${seed}`);
+
+  const dataDir = resolve(args.data!);
+  const skipped: string[] = [];
+  const all = loadClips(listFsdd(dataDir), (error) => {
+    console.warn(`skipping ${error.message}`);
+    skipped.push(error.message);
+  });
+  const random = new Random(seed);
+  let train = all.filter((c) => officialSplit(c) === 'train');
+  const validation = all.filter((c) => officialSplit(c) === 'validation');
+  const test = all.filter((c) => officialSplit(c) === 'test');
+  if (args.limit) train = random.shuffle([...train]).slice(0, Number(args.limit));
+  console.log(`FSDD ${dataDir}: ${train.length} train, ${validation.length} validation, ${test.length} test clips`);
+
+  const val = cleanWindows(validation);
+  const tst = cleanWindows(test);
+
+  const model = buildModel(windowFrames, melBins, labels.length, seed);
+  model.compile({ optimizer: tf.train.adam(Number(args['learning-rate'])), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  console.log(`model: ${model.countParams()} parameters, input [${windowFrames}, ${melBins}, 1]`);
+
+  const history: TrainingReport['epochs'] = [];
+  const trainStarted = performance.now();
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const t0 = performance.now();
+    // Fresh augmentation every epoch, through the full streaming pipeline.
+    const order = random.shuffle([...train]);
+    const xs: Float32Array[] = [];
+    const ys: number[] = [];
+    for (const clip of order) {
+      const { window } = mainUtteranceWindow(augmentClip(clip.samples, clip.sampleRate, random), clip.sampleRate);
+      if (!window) continue; // e.g. a quiet clip drowned at low SNR: nothing the product would classify
+      xs.push(normalizeWindow(window.features));
+      ys.push(clip.digit);
+    }
+    let lossSum = 0;
+    let correct = 0;
+    for (let i = 0; i < xs.length; i += batchSize) {
+      const n = Math.min(batchSize, xs.length - i);
+      const data = new Float32Array(n * windowSize);
+      for (let j = 0; j < n; j++) data.set(xs[i + j], j * windowSize);
+      const x = tf.tensor4d(data, [n, windowFrames, melBins, 1]);
+      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(ys.slice(i, i + n), 'int32'), labels.length));
+      const [loss, acc] = (await model.trainOnBatch(x, y)) as number[];
+      x.dispose();
+      y.dispose();
+      lossSum += loss * n;
+      correct += acc * n;
+    }
+    const v = scored(val.y, predictClasses(model, val.x));
+    const validationAccuracy = evaluate(v.truth, v.predicted, labels).accuracy;
+    const seconds = (performance.now() - t0) / 1000;
+    history.push({ epoch, loss: lossSum / xs.length, trainAccuracy: correct / xs.length, validationAccuracy, seconds });
+    const elapsed = (performance.now() - trainStarted) / 1000;
+    const eta = (elapsed / epoch) * (epochs - epoch);
+    console.log(
+      `epoch ${String(epoch).padStart(2)}/${epochs}  loss ${(lossSum / xs.length).toFixed(4)}  train ${(100 * correct / xs.length).toFixed(1)}%  ` +
+        `validation ${(100 * validationAccuracy).toFixed(1)}%  ${seconds.toFixed(1)} s  ETA ${fmtTime(eta)}`,
+    );
+  }
+  const trainingSeconds = (performance.now() - trainStarted) / 1000;
+
+  const metadata: ModelMetadata = {
+    format: 'digit-listener-model',
+    version: 1,
+    labels,
+    frontend,
+    window: windowConfig,
+    normalization: DEFAULT_INPUT_NORMALIZATION,
+  };
+  const weightsBytes = await exportQuantizedModel(model, outDir, metadata);
+
+  const floatScores = scored(tst.y, predictClasses(model, tst.x));
+  const quantized = await DigitClassifier.load(fileSystemModel(outDir), outDir);
+  const quantizedScores = scored(tst.y, predictClasses(quantized.model, tst.x));
+  const report: TrainingReport = {
+    model: args.name!,
+    createdAt: new Date().toISOString(),
+    seed,
+    dataset: { dir: args.data!, train: train.length, validation: validation.length, test: test.length, skipped },
+    epochs: history,
+    trainingSeconds,
+    parameters: model.countParams(),
+    weightsBytes,
+    test: {
+      float: evaluate(floatScores.truth, floatScores.predicted, labels),
+      quantized: evaluate(quantizedScores.truth, quantizedScores.predicted, labels),
+    },
+    gate: { clipsWithoutSegment: tst.noSegment, clipsWithSeveralSegments: tst.several },
+  };
+  writeReport(outDir, report, labels);
+  console.log(
+    `test accuracy: float ${(100 * report.test.float.accuracy).toFixed(2)}%, uint8 ${(100 * report.test.quantized.accuracy).toFixed(2)}%; ` +
+      `weights ${weightsBytes.uint8} bytes (float ${weightsBytes.float32}); ${fmtTime((performance.now() - started) / 1000)} in all`,
+  );
+  console.log(`wrote ${outDir}/model.json, weights.bin, report.json, report.md`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

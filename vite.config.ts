@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const MODELS_DIR = resolve(__dirname, 'models');
+const MODEL_FILE = /\.(json|bin)$/;
+
+/**
+ * Serves `models/<name>/model.json|weights.bin|report.*` at `/models/…` in dev and emits them as
+ * build assets (so the PWA precache sees them). Our own few lines instead of a copy plugin:
+ * copy plugins write files after the bundle is closed, too late for the service worker's
+ * precache manifest.
+ */
+function shippedModels(): Plugin {
+  const files = () =>
+    readdirSync(MODELS_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(join(MODELS_DIR, d.name)).filter((f) => MODEL_FILE.test(f)).map((f) => `${d.name}/${f}`));
+  return {
+    name: 'digit-listener-models',
+    configureServer(server) {
+      server.middlewares.use('/models/', (req, res, next) => {
+        const name = decodeURIComponent((req.url ?? '').split('?')[0]).replace(/^\//, '');
+        if (!files().includes(name)) return next();
+        res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        res.end(readFileSync(join(MODELS_DIR, name)));
+      });
+    },
+    generateBundle() {
+      for (const name of files()) {
+        this.emitFile({ type: 'asset', fileName: `models/${name}`, source: readFileSync(join(MODELS_DIR, name)) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+  },
+  preview: { port: 4173 },
+  plugins: [
+    shippedModels(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false, // registered by src/app/main.ts with workbox-window
+      includeAssets: ['icons/*.png', 'icons/*.svg'],
+      manifest: {
+        name: 'Digit Listener',
+        short_name: 'Digits',
+        description: 'Say a digit, see it — recognized on your device, offline. No audio leaves the device.',
+        start_url: '.',
+        scope: '.',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#0b57d0',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/maskable-192.png', sizes: '192x192', type: 'image/png', purpose: 'maskable' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // App shell, worker/worklet bundles, wasm binaries and the shipped model.
+        globPatterns: ['**/*.{js,css,html,png,svg,wasm,json,bin,webmanifest}'],
+        globIgnores: ['**/report.json'],
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        navigateFallback: 'index.html',
+      },
+    }),
+  ],
+});

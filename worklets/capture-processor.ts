@@ -1,0 +1,55 @@
+/**
+ * AudioWorkletProcessor `digit-listener-capture`: copies the device-rate input (channels
+ * averaged to mono) into ~20 ms blocks and posts them straight to the recognizer worker over a
+ * MessagePort, so no audio passes through the main thread. It does no other work: DSP that can
+ * lag runs in the worker.
+ */
+import type { MainToWorklet, WorkletToWorker } from '../src/capture/messages';
+
+// AudioWorkletGlobalScope declarations (not in TypeScript's DOM lib).
+declare const sampleRate: number;
+declare class AudioWorkletProcessor {
+  readonly port: MessagePort;
+}
+declare function registerProcessor(name: string, ctor: new () => AudioWorkletProcessor): void;
+
+class CaptureProcessor extends AudioWorkletProcessor {
+  private target: MessagePort | null = null;
+  private block = new Float32Array(Math.max(128, Math.round(sampleRate * 0.02)));
+  private filled = 0;
+  private stopped = false;
+
+  constructor() {
+    super();
+    this.port.onmessage = (event: MessageEvent<MainToWorklet>) => {
+      const message = event.data;
+      if (message.type === 'connect') this.target = message.port;
+      else if (message.type === 'stop') {
+        this.stopped = true;
+        this.target?.close();
+        this.target = null;
+      }
+    };
+  }
+
+  process(inputs: Float32Array[][]): boolean {
+    if (this.stopped) return false;
+    const channels = inputs[0];
+    if (!channels || channels.length === 0 || !this.target) return true;
+    const frames = channels[0].length;
+    for (let i = 0; i < frames; i++) {
+      let sum = 0;
+      for (let c = 0; c < channels.length; c++) sum += channels[c][i];
+      this.block[this.filled++] = sum / channels.length;
+      if (this.filled === this.block.length) {
+        const message: WorkletToWorker = { type: 'audio', samples: this.block };
+        this.target.postMessage(message, [this.block.buffer]);
+        this.block = new Float32Array(this.block.length);
+        this.filled = 0;
+      }
+    }
+    return true;
+  }
+}
+
+registerProcessor('digit-listener-capture', CaptureProcessor);
