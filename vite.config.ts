@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
-const MODELS_DIR = resolve(__dirname, 'models');
+const MODELS_DIR = resolve(import.meta.dirname, 'models');
 const MODEL_FILE = /\.(json|bin)$/;
 
 /**

@@ -20,6 +20,12 @@ export interface FrontendConfig {
   readonly fMinHz: number;
   /** Upper edge of the highest mel filter, Hz (FSDD is sampled at 8 kHz: nothing above 4 kHz). */
   readonly fMaxHz: number;
+  /**
+   * Band of the per-frame energy the VAD reads, Hz. Starts at 200 Hz so mains hum and rumble
+   * (energy that speech intelligibility does not need) cannot open the gate.
+   */
+  readonly energyMinHz: number;
+  readonly energyMaxHz: number;
   /** Floor added before the natural log of each mel energy (log(mel + floor)). */
   readonly logFloor: number;
 }
@@ -33,6 +39,8 @@ export const DEFAULT_FRONTEND_CONFIG: FrontendConfig = Object.freeze({
   melBins: 40,
   fMinHz: 20,
   fMaxHz: 4000,
+  energyMinHz: 200,
+  energyMaxHz: 4000,
   logFloor: 1e-6,
 });
 

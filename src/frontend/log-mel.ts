@@ -9,7 +9,7 @@ export interface LogMelFrame {
   /** Natural-log mel energies, `[melBins]`: ln(mel + logFloor). */
   readonly logMel: Float32Array;
   /**
-   * Mean-square level of the frame within fMin–fMax, dB re a full-scale square wave
+   * Mean-square level of the frame within energyMinHz–energyMaxHz, dB re a full-scale square wave
    * (a full-scale sine reads ≈ −3 dB; digital silence −120 dB). Used by the VAD.
    */
   readonly energyDb: number;
@@ -58,8 +58,8 @@ export class StreamingLogMel {
     this.fftInput = new Float64Array(config.fftSize);
     this.fftOutput = this.fft.createComplexArray() as number[];
     const binHz = config.sampleRate / config.fftSize;
-    this.bandFirstBin = Math.ceil(config.fMinHz / binHz);
-    this.bandLastBin = Math.floor(config.fMaxHz / binHz);
+    this.bandFirstBin = Math.ceil(config.energyMinHz / binHz);
+    this.bandLastBin = Math.min(config.fftSize / 2, Math.floor(config.energyMaxHz / binHz));
     this.pending = new Float32Array(config.windowLength + 4096);
   }
 

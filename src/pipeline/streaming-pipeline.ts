@@ -100,12 +100,10 @@ export class StreamingPipeline {
     for (const frame of this.frontend.push(samples16k)) {
       this.history.push(frame.logMel);
       levelDb = Math.max(levelDb, frame.energyDb);
-      const event = this.gate.push(frame.energyDb);
-      if (event?.type === 'speech-end') windows.push(this.cut(event.segment));
+      for (const event of this.gate.push(frame.energyDb)) if (event.type === 'speech-end') windows.push(this.cut(event.segment));
     }
     if (final) {
-      const event = this.gate.flush();
-      if (event?.type === 'speech-end') windows.push(this.cut(event.segment));
+      for (const event of this.gate.flush()) if (event.type === 'speech-end') windows.push(this.cut(event.segment));
     }
     return { windows, levelDb, inSpeech: this.gate.inSpeech };
   }

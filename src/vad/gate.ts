@@ -5,9 +5,15 @@
  * noise-floor estimate. Speech starts after `onsetFrames` consecutive frames above
  * floor + `onsetDb` (and above `absoluteThresholdDb`); it ends once the energy has stayed below
  * floor + `offsetDb` for `hangoverFrames` frames (the hangover bridges stop closures inside a
- * word, e.g. the /k/ in "six"). Classic hysteresis gate as in ITU-T G.729 Annex B / Sohn-style
- * energy VADs; the floor follows decreases quickly and increases slowly (asymmetric one-pole
+ * word, e.g. the /k/ in "six"). Classic hysteresis gate as in ITU-T G.729 Annex B / energy VADs;
+ * outside speech the floor follows decreases quickly and increases slowly (asymmetric one-pole
  * smoothing, as in minimum-tracking noise estimators, R. Martin 2001).
+ *
+ * Noise that starts while the floor is still low (at the start of a stream, or a fan switched
+ * on) holds the gate open. When a segment reaches `maxSpeechFrames` — too long for a digit — it
+ * is dropped, the floor is re-estimated as a low percentile of that segment's energies (speech
+ * occupies few of its frames, noise most), and the gate replays those frames against the new
+ * floor, so a word spoken inside the noise is still found (late by at most maxSpeechFrames).
  */
 
 /** Tunable gate parameters; all times in frames (1 frame = one hop, 10 ms). */
@@ -24,8 +30,10 @@ export interface GateConfig {
   readonly hangoverFrames: number;
   /** Segments shorter than this (frames) are dropped as clicks. */
   readonly minSpeechFrames: number;
-  /** Segments are cut at this length (frames), so sustained noise cannot hold the gate open. */
+  /** Segments reaching this length (frames) are dropped as sustained noise and replayed. */
   readonly maxSpeechFrames: number;
+  /** Percentile (0–1) of a dropped segment's energies taken as the new floor. */
+  readonly floorPercentile: number;
   /** Noise floor before any frame is seen, dB. */
   readonly initialFloorDb: number;
   /** Lowest value the floor may take, dB (keeps dither from triggering after digital silence). */
@@ -34,8 +42,6 @@ export interface GateConfig {
   readonly floorFall: number;
   /** Per-frame smoothing factor when above the floor outside speech (slow rise). */
   readonly floorRise: number;
-  /** Per-frame smoothing factor when above the floor during speech (very slow rise). */
-  readonly floorRiseInSpeech: number;
 }
 
 export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
@@ -46,11 +52,11 @@ export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
   hangoverFrames: 20,
   minSpeechFrames: 8,
   maxSpeechFrames: 150,
+  floorPercentile: 0.2,
   initialFloorDb: -75,
   minFloorDb: -90,
   floorFall: 0.3,
   floorRise: 0.01,
-  floorRiseInSpeech: 0.002,
 });
 
 /** A detected utterance, in frame indices of the stream: [startFrame, endFrame). */
@@ -59,11 +65,11 @@ export interface SpeechSegment {
   readonly endFrame: number;
 }
 
-/** What one frame did to the gate. */
+/** What a frame did to the gate. */
 export type GateEvent =
   | { readonly type: 'speech-start'; readonly startFrame: number }
   | { readonly type: 'speech-end'; readonly segment: SpeechSegment }
-  | { readonly type: 'speech-dropped'; readonly segment: SpeechSegment };
+  | { readonly type: 'speech-dropped'; readonly segment: SpeechSegment; readonly reason: 'too-short' | 'too-long' };
 
 /**
  * Streaming gate: call {@link push} once per frame with its energy in dB, in order; call
@@ -76,10 +82,12 @@ export class VoiceActivityGate {
   private run = 0; // consecutive frames above onset while idle
   private speechStart = -1; // first frame of the open segment, -1 when idle
   private lastVoiced = -1; // last frame above offset in the open segment
+  private readonly energies: Float64Array; // ring: energy of the last maxSpeechFrames frames
 
   constructor(config: GateConfig = DEFAULT_GATE_CONFIG) {
     this.config = config;
     this.floorDb = config.initialFloorDb;
+    this.energies = new Float64Array(config.maxSpeechFrames);
   }
 
   /** Current noise-floor estimate, dB. */
@@ -97,49 +105,79 @@ export class VoiceActivityGate {
     return this.frame;
   }
 
-  /** Consumes the next frame's energy (dB) and reports a segment start or end, if any. */
-  push(energyDb: number): GateEvent | null {
-    const c = this.config;
+  /**
+   * Consumes the next frame's energy (dB) and reports what happened, in order: usually
+   * nothing or one event; after a too-long segment, its drop and what the replay found.
+   */
+  push(energyDb: number): GateEvent[] {
     const index = this.frame++;
     const e = Number.isFinite(energyDb) ? energyDb : -120;
-    let event: GateEvent | null = null;
+    this.energies[index % this.energies.length] = e;
+    const events: GateEvent[] = [];
+    this.step(index, e, events);
+    if (this.speechStart >= 0 && index + 1 - this.speechStart >= this.config.maxSpeechFrames) {
+      this.dropAndReplay(index, events);
+    } else if (this.speechStart < 0) {
+      this.updateFloor(e);
+    }
+    return events;
+  }
+
+  /** Ends the stream: closes an open segment at its last voiced frame. */
+  flush(): GateEvent[] {
+    return this.speechStart >= 0 ? [this.close(this.lastVoiced + 1)] : [];
+  }
+
+  /** Onset/offset state machine for one frame against the current floor. */
+  private step(index: number, e: number, events: GateEvent[]): void {
+    const c = this.config;
     if (this.speechStart < 0) {
-      const onset = Math.max(this.floorDb + c.onsetDb, c.absoluteThresholdDb);
-      this.run = e > onset ? this.run + 1 : 0;
+      this.run = e > Math.max(this.floorDb + c.onsetDb, c.absoluteThresholdDb) ? this.run + 1 : 0;
       if (this.run >= c.onsetFrames) {
         this.speechStart = index - this.run + 1;
         this.lastVoiced = index;
         this.run = 0;
-        event = { type: 'speech-start', startFrame: this.speechStart };
+        events.push({ type: 'speech-start', startFrame: this.speechStart });
       }
     } else {
-      const offset = Math.max(this.floorDb + c.offsetDb, c.absoluteThresholdDb);
-      if (e > offset) this.lastVoiced = index;
-      const tooLong = index + 1 - this.speechStart >= c.maxSpeechFrames;
-      if (index - this.lastVoiced >= c.hangoverFrames || tooLong) {
-        event = this.close(tooLong ? index + 1 : this.lastVoiced + 1);
-      }
+      if (e > Math.max(this.floorDb + c.offsetDb, c.absoluteThresholdDb)) this.lastVoiced = index;
+      if (index - this.lastVoiced >= c.hangoverFrames) events.push(this.close(this.lastVoiced + 1));
     }
-    this.updateFloor(e);
-    return event;
   }
 
-  /** Ends the stream: closes an open segment at its last voiced frame. */
-  flush(): GateEvent | null {
-    return this.speechStart >= 0 ? this.close(this.lastVoiced + 1) : null;
+  private dropAndReplay(index: number, events: GateEvent[]): void {
+    const start = this.speechStart;
+    events.push({ type: 'speech-dropped', segment: { startFrame: start, endFrame: index + 1 }, reason: 'too-long' });
+    const values: number[] = [];
+    for (let f = start; f <= index; f++) values.push(this.energies[f % this.energies.length]);
+    const sorted = [...values].sort((a, b) => a - b);
+    this.floorDb = Math.max(this.config.minFloorDb, sorted[Math.floor(this.config.floorPercentile * (sorted.length - 1))]);
+    this.speechStart = -1;
+    this.lastVoiced = -1;
+    this.run = 0;
+    // Replay the dropped frames against the new floor; a word inside them is found now.
+    values.forEach((e, i) => this.step(start + i, e, events));
+    // Still open since the replay's first frames: the same sustained sound, not a word.
+    if (this.speechStart >= 0 && this.speechStart < start + this.config.hangoverFrames) {
+      events.push({ type: 'speech-dropped', segment: { startFrame: this.speechStart, endFrame: index + 1 }, reason: 'too-long' });
+      this.speechStart = -1;
+      this.lastVoiced = -1;
+      this.run = 0;
+    }
   }
 
   private close(endFrame: number): GateEvent {
     const segment = { startFrame: this.speechStart, endFrame };
     this.speechStart = -1;
     this.lastVoiced = -1;
+    this.run = 0;
     const long = segment.endFrame - segment.startFrame >= this.config.minSpeechFrames;
-    return { type: long ? 'speech-end' : 'speech-dropped', segment };
+    return long ? { type: 'speech-end', segment } : { type: 'speech-dropped', segment, reason: 'too-short' };
   }
 
   private updateFloor(e: number): void {
     const c = this.config;
-    const alpha = e < this.floorDb ? c.floorFall : this.speechStart >= 0 ? c.floorRiseInSpeech : c.floorRise;
+    const alpha = e < this.floorDb ? c.floorFall : c.floorRise;
     this.floorDb = Math.max(c.minFloorDb, this.floorDb + alpha * (e - this.floorDb));
   }
 }
