@@ -67,7 +67,7 @@ export default defineConfig({
       workbox: {
         // App shell, worker/worklet bundles, wasm binaries and the shipped model.
         globPatterns: ['**/*.{js,css,html,png,svg,wasm,json,bin,webmanifest}'],
-        globIgnores: ['**/report.json'],
+        globIgnores: ['**/report.json', '**/tfjs-backend-wasm-threaded-simd-*.wasm'],
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: 'index.html',
       },

@@ -3,7 +3,8 @@
  * and exports it uint8-quantized to `models/<name>/` with a report.
  *
  * Usage: npm run train -- [--data DIR] [--name NAME | --out DIR] [--epochs N] [--batch N]
- *                         [--seed N] [--limit N]
+ *                         [--seed N] [--limit N] [--learning-rate LR]
+ * The learning rate drops to 30 % after 60 % of the epochs and to 10 % after 85 %.
  * `--limit N` keeps only N training clips (smoke runs in CI).
  */
 import { parseArgs } from 'node:util';
@@ -32,7 +33,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: DEFAULT_FSDD_DIR },
     name: { type: 'string', default: 'default' },
     out: { type: 'string' },
-    epochs: { type: 'string', default: '30' },
+    epochs: { type: 'string', default: '40' },
     batch: { type: 'string', default: '64' },
     seed: { type: 'string', default: '1234' },
     limit: { type: 'string' },
@@ -114,13 +115,18 @@ async function main(): Promise<void> {
   const tst = cleanWindows(test);
 
   const model = buildModel(windowFrames, melBins, labels.length, seed);
-  model.compile({ optimizer: tf.train.adam(Number(args['learning-rate'])), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const baseLearningRate = Number(args['learning-rate']);
+  const optimizer = tf.train.adam(baseLearningRate);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   console.log(`model: ${model.countParams()} parameters, input [${windowFrames}, ${melBins}, 1]`);
 
   const history: TrainingReport['epochs'] = [];
   const trainStarted = performance.now();
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const t0 = performance.now();
+    // Step decay. AdamOptimizer reads its (TS-protected) learningRate on every update.
+    const factor = epoch > 0.85 * epochs ? 0.1 : epoch > 0.6 * epochs ? 0.3 : 1;
+    (optimizer as unknown as { learningRate: number }).learningRate = baseLearningRate * factor;
     // Fresh augmentation every epoch, through the full streaming pipeline.
     const order = random.shuffle([...train]);
     const xs: Float32Array[] = [];

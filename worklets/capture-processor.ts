@@ -15,7 +15,9 @@ declare function registerProcessor(name: string, ctor: new () => AudioWorkletPro
 
 class CaptureProcessor extends AudioWorkletProcessor {
   private target: MessagePort | null = null;
-  private block = new Float32Array(Math.max(128, Math.round(sampleRate * 0.02)));
+  /** Samples per posted block: ~20 ms at the device rate. */
+  private readonly blockSize = Math.max(128, Math.round(sampleRate * 0.02));
+  private block = new Float32Array(this.blockSize);
   private filled = 0;
   private stopped = false;
 
@@ -41,10 +43,11 @@ class CaptureProcessor extends AudioWorkletProcessor {
       let sum = 0;
       for (let c = 0; c < channels.length; c++) sum += channels[c][i];
       this.block[this.filled++] = sum / channels.length;
-      if (this.filled === this.block.length) {
+      if (this.filled === this.blockSize) {
         const message: WorkletToWorker = { type: 'audio', samples: this.block };
+        // Transferred, not copied: this.block is detached (length 0) afterwards.
         this.target.postMessage(message, [this.block.buffer]);
-        this.block = new Float32Array(this.block.length);
+        this.block = new Float32Array(this.blockSize);
         this.filled = 0;
       }
     }

@@ -11,16 +11,14 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initWasmBackend } from '../model/backend';
 import { DigitClassifier } from '../model/classifier';
 import { fileSystemModel } from '../model/node-io';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type DigitDetection } from '../pipeline/recognizer';
+import { DEFAULT_MODEL_DIR } from './paths';
 import { recognizeFile } from './recognize-file';
 
-/** The model shipped in the package. */
-export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/default/', import.meta.url));
 
 const USAGE = `Usage:
   digit-listener recognize [--json] [--model DIR] [--threshold P] FILE...

@@ -92,8 +92,9 @@ export class DigitListener extends LitElement {
       this.client ??= new RecognizerClient();
       this.unsubscribe ??= this.client.on((m) => this.onWorkerMessage(m));
       const modelUrl = new URL(this.modelSrc, document.baseURI).href;
-      const [backend, capture] = await Promise.all([this.client.ready(modelUrl), MicrophoneCapture.open()]);
-      this.backend = backend;
+      // Model first, then the microphone: no audio is captured before it can be recognized.
+      this.backend = await this.client.ready(modelUrl);
+      const capture = await MicrophoneCapture.open();
       this.capture = capture;
       const channel = new MessageChannel();
       this.client.send(

@@ -1,14 +1,17 @@
 import simdWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import plainWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import threadedWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { MainToWorker, WorkerToMain } from '../capture/messages';
 
 /**
- * The wasm binaries, served by the app itself (never a CDN). Only the single-threaded files:
- * a minified build breaks tfjs' threaded wasm workers, and threads need cross-origin isolation.
+ * The wasm binaries, served by the app itself (never a CDN). tfjs wants all three named; the
+ * threaded one is only used under cross-origin isolation, which the app does not request yet
+ * (a minified build breaks tfjs' threaded wasm workers), so it is not precached either.
  */
 export const WASM_PATHS: Record<string, string> = {
   'tfjs-backend-wasm.wasm': new URL(plainWasmUrl, import.meta.url).href,
   'tfjs-backend-wasm-simd.wasm': new URL(simdWasmUrl, import.meta.url).href,
+  'tfjs-backend-wasm-threaded-simd.wasm': new URL(threadedWasmUrl, import.meta.url).href,
 };
 
 /** What the worker reported once the backend and model were ready. */

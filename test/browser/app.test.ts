@@ -1,0 +1,137 @@
+/**
+ * End-to-end tests in headless Chromium against the production build: a fake microphone plays a
+ * 48 kHz WAV of FSDD test clips and `<digit-listener>` must emit exactly those digits; then the
+ * app is reloaded offline from its service worker and must still recognize.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav16 } from '../../src/audio/wav';
+import { concat, fsddClip } from '../helpers/fsdd';
+import { chromiumArgs, findChromium } from './chromium';
+
+const chromiumPath = findChromium();
+
+interface DigitDetail {
+  digit: number;
+  confidence: number;
+  probabilities: number[];
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * Writes a fake-microphone WAV: 0.5 s silence, then the clips separated by `gap` s of silence,
+ * converted from 8 kHz to `rate` by sox (an independent resampler). Returns path and duration.
+ */
+function makeMicWav(dir: string, name: string, clips: string[], rate: number, gap = 0.8): { path: string; seconds: number } {
+  const parts: Float32Array[] = [new Float32Array(4000)];
+  for (const clip of clips) parts.push(fsddClip(clip).samples, new Float32Array(Math.round(gap * 8000)));
+  parts.push(new Float32Array(8000));
+  const signal = concat(...parts);
+  const source = join(dir, `${name}-8k.wav`);
+  writeFileSync(source, encodeWav16(signal, 8000));
+  const path = join(dir, `${name}.wav`);
+  execFileSync('sox', [source, '-r', String(rate), '-b', '16', path]);
+  return { path, seconds: signal.length / 8000 };
+}
+
+async function serve(): Promise<{ server: PreviewServer; url: string }> {
+  const server = await preview({ logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a URL');
+  return { server, url };
+}
+
+/** Starts listening and collects `digit` events until `count` arrived or `timeoutMs` passed. */
+async function listen(page: Page, count: number, timeoutMs: number): Promise<DigitDetail[]> {
+  await page.evaluate(() => {
+    const w = window as unknown as { digits: unknown[] };
+    w.digits = [];
+    document.querySelector('digit-listener')!.addEventListener('digit', (e) => w.digits.push((e as CustomEvent).detail));
+  });
+  await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
+  await page
+    .waitForFunction((n) => (window as unknown as { digits: unknown[] }).digits.length >= n, count, { timeout: timeoutMs })
+    .catch(() => undefined);
+  // A little longer, to catch digits that should not be there.
+  await page.waitForTimeout(1500);
+  return page.evaluate(() => (window as unknown as { digits: DigitDetail[] }).digits);
+}
+
+describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (production build)', () => {
+  let dir: string;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'digit-browser-'));
+    await build({ logLevel: 'warn' });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('emits exactly the spoken digits, in order, from a 48 kHz fake microphone, on wasm SIMD', async () => {
+    const clips = ['4_george_0', '1_jackson_1', '7_lucas_2', '0_nicolas_3', '9_theo_4', '3_yweweler_0', '6_jackson_2', '2_george_4'];
+    const mic = makeMicWav(dir, 'digits', clips, 48000);
+    const { server, url } = await serve();
+    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(mic.path) });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      const digits = await listen(page, clips.length, (mic.seconds + 15) * 1000);
+      expect(digits.map((d) => d.digit)).toEqual(clips.map((c) => Number(c[0])));
+      for (const d of digits) {
+        expect(d.confidence).toBeGreaterThan(0.5);
+        expect(d.probabilities).toHaveLength(10);
+        expect(d.endMs).toBeGreaterThan(d.startMs);
+      }
+      // Onsets ~0.8 s + clip length apart, in stream time.
+      for (let i = 1; i < digits.length; i++) expect(digits[i].startMs).toBeGreaterThan(digits[i - 1].endMs + 500);
+      const backend = await page.evaluate(() => (document.querySelector('digit-listener') as unknown as { backend: unknown }).backend);
+      expect(backend).toMatchObject({ backend: 'wasm', simd: true });
+      // The element shows the last digit and announces it.
+      const shown = await page.locator('digit-listener').locator('[part=digit]').textContent();
+      expect(shown?.trim()).toBe(String(digits.at(-1)!.digit));
+      await expect.poll(() => page.locator('digit-listener').locator('[aria-live]').textContent()).toMatch(/confidence/);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      browser = null;
+      await server.close();
+    }
+  }, 120_000);
+
+  it('reloads offline from the service worker and still recognizes', async () => {
+    const clips = ['5_theo_0', '8_george_1'];
+    const mic = makeMicWav(dir, 'offline', clips, 44100);
+    const { server, url } = await serve();
+    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(mic.path) });
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await page.reload(); // now controlled by the service worker
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      await server.close(); // the origin is gone ...
+      await context.setOffline(true); // ... and so is the network
+      await page.reload();
+      await expect(page.locator('digit-listener')).toBeDefined();
+      const digits = await listen(page, clips.length, (mic.seconds + 15) * 1000);
+      expect(digits.map((d) => d.digit)).toEqual(clips.map((c) => Number(c[0])));
+    } finally {
+      await browser.close();
+      browser = null;
+      await server.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+
+/**
+ * Finds Chromium for the browser tests: `CHROME_PATH`, then /usr/bin/chromium. Returns null
+ * (tests skip with a loud message) when none is found, unless `REQUIRE_BROWSER=1`, in which case
+ * it throws — CI installs Chromium and sets it.
+ */
+export function findChromium(): string | null {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium'].filter((p): p is string => Boolean(p));
+  const found = candidates.find((p) => existsSync(p)) ?? null;
+  if (!found) {
+    const message = `Chromium not found (looked at ${candidates.join(', ')}): browser tests are SKIPPED. Install it (apt-get install chromium) or set CHROME_PATH.`;
+    if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${message}`);
+    console.warn(`\n${'!'.repeat(100)}\n!! ${message}\n${'!'.repeat(100)}\n`);
+  }
+  return found;
+}
+
+/** Flags Chromium needs on this closed network, plus a fake microphone playing `wav` once. */
+export function chromiumArgs(wav?: string): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--autoplay-policy=no-user-gesture-required',
+    ...(wav ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`] : []),
+  ];
+}
