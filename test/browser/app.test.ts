@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { build, createServer, preview, type PreviewServer } from 'vite';
+import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav16 } from '../../src/audio/wav';
 import { concat, fsddClip } from '../helpers/fsdd';
@@ -40,11 +41,18 @@ function makeMicWav(dir: string, name: string, clips: string[], rate: number, ga
   return { path, seconds: signal.length / 8000 };
 }
 
-async function serve(): Promise<{ server: PreviewServer; url: string }> {
-  const server = await preview({ logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+/** Serves dist/ with `vite preview` on a free port; `close()` also drops kept-alive connections. */
+async function serve(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: PreviewServer = await preview({ logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
-  return { server, url };
+  let closed: Promise<void> | null = null;
+  const close = () => {
+    (server.httpServer as { closeAllConnections?: () => void }).closeAllConnections?.();
+    closed ??= server.close();
+    return closed;
+  };
+  return { url, close };
 }
 
 /** Starts listening and collects `digit` events until `count` arrived or `timeoutMs` passed. */
@@ -69,7 +77,15 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'digit-browser-'));
-    await build({ logLevel: 'warn' });
+    // Vite 8 decides production vs development before reading the config: say it first
+    // (otherwise the build keeps Lit's dev mode and import.meta.env.DEV).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ logLevel: 'warn' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   }, 240_000);
 
   afterAll(async () => {
@@ -80,7 +96,8 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
   it('emits exactly the spoken digits, in order, from a 48 kHz fake microphone, on wasm SIMD', async () => {
     const clips = ['4_george_0', '1_jackson_1', '7_lucas_2', '0_nicolas_3', '9_theo_4', '3_yweweler_0', '6_jackson_2', '2_george_4'];
     const mic = makeMicWav(dir, 'digits', clips, 48000);
-    const { server, url } = await serve();
+    const server = await serve();
+    const { url } = server;
     browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(mic.path) });
     try {
       const page = await browser.newPage();
@@ -113,7 +130,8 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
   it('reloads offline from the service worker and still recognizes', async () => {
     const clips = ['5_theo_0', '8_george_1'];
     const mic = makeMicWav(dir, 'offline', clips, 44100);
-    const { server, url } = await serve();
+    const server = await serve();
+    const { url } = server;
     browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(mic.path) });
     try {
       const context = await browser.newContext();
@@ -128,6 +146,50 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       await expect(page.locator('digit-listener')).toBeDefined();
       const digits = await listen(page, clips.length, (mic.seconds + 15) * 1000);
       expect(digits.map((d) => d.digit)).toEqual(clips.map((c) => Number(c[0])));
+    } finally {
+      await browser.close();
+      browser = null;
+      await server.close();
+    }
+  }, 120_000);
+
+  it('computes the same features in the browser as in Node (one frontend, two runtimes)', async () => {
+    // The Vite dev server serves src/ as modules: the page imports the very file the trainer uses.
+    const server = await createServer({ logLevel: 'warn', server: { port: 0, host: '127.0.0.1' }, configFile: false });
+    await server.listen();
+    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs() });
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.resolvedUrls!.local[0]);
+      await page.addScriptTag({
+        type: 'module',
+        content: "import { StreamingPipeline } from '/src/pipeline/streaming-pipeline.ts'; window.StreamingPipeline = StreamingPipeline;",
+      });
+      await page.waitForFunction(() => 'StreamingPipeline' in window);
+      const clips = ['3_jackson_0', '7_yweweler_2'];
+      for (const name of clips) {
+        const { samples } = fsddClip(name);
+        // 44.1 kHz input exercises the resampler too; chunked differently on each side.
+        const input = Float32Array.from({ length: Math.floor((samples.length * 44100) / 8000) }, (_, i) => samples[Math.floor((i * 8000) / 44100)]);
+        const padded = concat(new Float32Array(22050), input, new Float32Array(22050));
+        const node = new StreamingPipeline(44100);
+        const nodeWindows = [...node.push(padded).windows, ...node.flush().windows];
+        const browserWindows = await page.evaluate((signal) => {
+          const Pipeline = (window as unknown as { StreamingPipeline: typeof StreamingPipeline }).StreamingPipeline;
+          const pipeline = new Pipeline(44100);
+          const x = Float32Array.from(signal);
+          const windows = [];
+          for (let i = 0; i < x.length; i += 128) windows.push(...pipeline.push(x.subarray(i, i + 128)).windows);
+          windows.push(...pipeline.flush().windows);
+          return windows.map((w) => ({ startMs: w.startMs, endMs: w.endMs, features: Array.from(w.features) }));
+        }, Array.from(padded));
+        expect(browserWindows).toHaveLength(1);
+        expect(nodeWindows).toHaveLength(1);
+        expect([browserWindows[0].startMs, browserWindows[0].endMs]).toEqual([nodeWindows[0].startMs, nodeWindows[0].endMs]);
+        let maxDiff = 0;
+        browserWindows[0].features.forEach((v: number, i: number) => (maxDiff = Math.max(maxDiff, Math.abs(v - nodeWindows[0].features[i]))));
+        expect(maxDiff).toBeLessThan(1e-5);
+      }
     } finally {
       await browser.close();
       browser = null;
