@@ -56,13 +56,13 @@ async function serve(): Promise<{ url: string; close: () => Promise<void> }> {
 }
 
 /** Starts listening and collects `digit` events until `count` arrived or `timeoutMs` passed. */
-async function listen(page: Page, count: number, timeoutMs: number): Promise<DigitDetail[]> {
+async function listen(page: Page, count: number, timeoutMs: number, button = 'Start'): Promise<DigitDetail[]> {
   await page.evaluate(() => {
     const w = window as unknown as { digits: unknown[] };
     w.digits = [];
     document.querySelector('digit-listener')!.addEventListener('digit', (e) => w.digits.push((e as CustomEvent).detail));
   });
-  await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
+  await page.locator('digit-listener').getByRole('button', { name: button }).click();
   await page
     .waitForFunction((n) => (window as unknown as { digits: unknown[] }).digits.length >= n, count, { timeout: timeoutMs })
     .catch(() => undefined);
@@ -196,4 +196,49 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       await server.close();
     }
   }, 120_000);
+
+  it('shows a denied microphone in plain words and recovers on retry once allowed', async () => {
+    const mic = makeMicWav(dir, 'denied', ['2_lucas_0'], 48000);
+    const server = await serve();
+    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(mic.path, false) });
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(server.url);
+      const element = page.locator('digit-listener');
+      await element.getByRole('button', { name: 'Start' }).click();
+      await expect.poll(() => element.getAttribute('state')).toBe('denied');
+      await expect.poll(() => element.getByRole('alert').textContent()).toMatch(/Microphone access was denied/);
+      await context.grantPermissions(['microphone']);
+      const digits = await listen(page, 1, (mic.seconds + 15) * 1000, 'Try again');
+      expect(digits.map((d) => d.digit)).toEqual([2]);
+      expect(await element.getAttribute('state')).toMatch(/listening|speech/);
+    } finally {
+      await browser.close();
+      browser = null;
+      await server.close();
+    }
+  }, 120_000);
+
+  it('serves an installable manifest with 192 and 512 px icons, maskable too', async () => {
+    const server = await serve();
+    try {
+      const manifest = await (await fetch(new URL('manifest.webmanifest', server.url))).json();
+      expect(manifest).toMatchObject({ name: 'Digit Listener', display: 'standalone' });
+      const icons = manifest.icons as { src: string; sizes: string; purpose: string }[];
+      for (const size of ['192x192', '512x512']) {
+        for (const purpose of ['any', 'maskable']) {
+          const icon = icons.find((i) => i.sizes === size && i.purpose === purpose);
+          expect(icon, `${size} ${purpose}`).toBeDefined();
+          const png = new Uint8Array(await (await fetch(new URL(icon!.src, server.url))).arrayBuffer());
+          // PNG signature, then IHDR width/height big-endian at bytes 16–23.
+          expect(Array.from(png.slice(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+          const width = new DataView(png.buffer).getUint32(16);
+          expect(`${width}x${new DataView(png.buffer).getUint32(20)}`).toBe(size);
+        }
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -16,8 +16,11 @@ export function findChromium(): string | null {
   return found;
 }
 
-/** Flags Chromium needs on this closed network, plus a fake microphone playing `wav` once. */
-export function chromiumArgs(wav?: string): string[] {
+/**
+ * Flags Chromium needs on this closed network, plus a fake microphone playing `wav` once.
+ * With `autoAllowMicrophone: false` the page must be granted the microphone (or is denied).
+ */
+export function chromiumArgs(wav?: string, autoAllowMicrophone = true): string[] {
   return [
     '--no-sandbox',
     '--disable-gpu',
@@ -27,6 +30,7 @@ export function chromiumArgs(wav?: string): string[] {
     '--disable-component-update',
     '--disable-sync',
     '--autoplay-policy=no-user-gesture-required',
-    ...(wav ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`] : []),
+    ...(wav && autoAllowMicrophone ? ['--use-fake-ui-for-media-stream'] : []),
+    ...(wav ? ['--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`] : []),
   ];
 }
