@@ -8,20 +8,15 @@ import {
   depthwiseConv2dBackpropFilterNHWC,
   depthwiseConv2dBackpropInputNHWC,
 } from '../training/wasm-gradients.js';
+import { Random } from '../training/random';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
 
-/** Deterministic PRNG (mulberry32) so data and expectations do not depend on Math.random. */
+/** Deterministic uniform PRNG in [0, 1) (the project's seeded Random). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 function randomData(n: number, seed: number): Float32Array {

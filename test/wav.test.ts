@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav16, WavDecodeError, type DecodedAudio } from '../src/audio/wav.js';
+import { Random } from '../training/random';
 
 const FSDD_DIR = '/work/shared/datasets/fsdd/recordings';
 const SOX = '/usr/bin/sox';
@@ -20,16 +21,10 @@ afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Deterministic PRNG (mulberry32), uniform in [0, 1). */
+/** Deterministic uniform PRNG in [0, 1) (the project's seeded Random). */
 function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 /** Sum of sines, `channels` interleaved channels with different content, length `frames`. */
