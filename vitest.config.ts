@@ -6,7 +6,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 240_000,
-    // Two cores: the browser tests play audio in real time and must not starve.
-    maxWorkers: 2,
+    // One file at a time: the browser tests play audio in real time and must not be starved
+    // of the machine's two cores by the training or CLI tests.
+    fileParallelism: false,
   },
 });

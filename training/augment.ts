@@ -45,3 +45,36 @@ export function augmentClip(samples: Float32Array, sampleRate: number, random: R
   }
   return out;
 }
+
+/** SpecAugment-style masking of a normalised window (Park et al., 2019, "SpecAugment"). */
+export interface MaskConfig {
+  /** Probability that a window gets masks at all. */
+  readonly probability: number;
+  /** Widest frequency mask, mel bins. */
+  readonly maxMelBins: number;
+  /** Widest time mask, frames. */
+  readonly maxFrames: number;
+}
+
+export const DEFAULT_MASK_CONFIG: MaskConfig = Object.freeze({ probability: 0.5, maxMelBins: 6, maxFrames: 10 });
+
+/**
+ * Sets one random band of mel bins and one random span of frames to the window's minimum, in
+ * place.
+ *
+ * @param window normalised features, `[frames, melBins]` row-major
+ */
+export function maskWindow(window: Float32Array, frames: number, melBins: number, random: Random, config: MaskConfig = DEFAULT_MASK_CONFIG): void {
+  if (random.next() >= config.probability) return;
+  let floor = Infinity;
+  for (const v of window) floor = Math.min(floor, v);
+  const bins = random.int(config.maxMelBins + 1);
+  const firstBin = random.int(melBins - bins + 1);
+  const span = random.int(config.maxFrames + 1);
+  const firstFrame = random.int(frames - span + 1);
+  for (let t = 0; t < frames; t++) {
+    for (let m = 0; m < melBins; m++) {
+      if ((m >= firstBin && m < firstBin + bins) || (t >= firstFrame && t < firstFrame + span)) window[t * melBins + m] = floor;
+    }
+  }
+}

@@ -3,7 +3,8 @@
  * and exports it uint8-quantized to `models/<name>/` with a report.
  *
  * Usage: npm run train -- [--data DIR] [--name NAME | --out DIR] [--epochs N] [--batch N]
- *                         [--seed N] [--limit N] [--learning-rate LR]
+ *                         [--seed N] [--limit N] [--learning-rate LR] [--no-spec-augment]
+ *                         [--noise-probability P] [--min-snr DB]
  * The learning rate drops to 30 % after 60 % of the epochs and to 10 % after 85 %.
  * `--limit N` keeps only N training clips (smoke runs in CI).
  */
@@ -18,7 +19,7 @@ import { DEFAULT_INPUT_NORMALIZATION, normalizeWindow } from '../src/model/input
 import { DIGIT_LABELS } from '../src/model/labels';
 import type { ModelMetadata } from '../src/model/metadata';
 import { fileSystemModel } from '../src/model/node-io';
-import { augmentClip } from './augment';
+import { augmentClip, DEFAULT_AUGMENT_CONFIG, maskWindow } from './augment';
 import { exportQuantizedModel } from './export';
 import { DEFAULT_FSDD_DIR, listFsdd, loadClips, type LoadedClip, officialSplit } from './fsdd';
 import { evaluate } from './metrics';
@@ -38,6 +39,9 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1234' },
     limit: { type: 'string' },
     'learning-rate': { type: 'string', default: '0.002' },
+    'no-spec-augment': { type: 'boolean', default: false },
+    'noise-probability': { type: 'string', default: String(DEFAULT_AUGMENT_CONFIG.noiseProbability) },
+    'min-snr': { type: 'string', default: String(DEFAULT_AUGMENT_CONFIG.snrDb[0]) },
   },
 });
 
@@ -50,6 +54,11 @@ const { windowFrames } = windowConfig;
 const { melBins } = frontend;
 const windowSize = windowFrames * melBins;
 const labels = [...DIGIT_LABELS];
+const augmentConfig = {
+  ...DEFAULT_AUGMENT_CONFIG,
+  noiseProbability: Number(args['noise-probability']),
+  snrDb: [Number(args['min-snr']), DEFAULT_AUGMENT_CONFIG.snrDb[1]] as const,
+};
 
 const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`);
 
@@ -132,9 +141,11 @@ async function main(): Promise<void> {
     const xs: Float32Array[] = [];
     const ys: number[] = [];
     for (const clip of order) {
-      const { window } = mainUtteranceWindow(augmentClip(clip.samples, clip.sampleRate, random), clip.sampleRate);
+      const { window } = mainUtteranceWindow(augmentClip(clip.samples, clip.sampleRate, random, augmentConfig), clip.sampleRate);
       if (!window) continue; // e.g. a quiet clip drowned at low SNR: nothing the product would classify
-      xs.push(normalizeWindow(window.features));
+      const x = normalizeWindow(window.features);
+      if (!args['no-spec-augment']) maskWindow(x, windowFrames, melBins, random);
+      xs.push(x);
       ys.push(clip.digit);
     }
     let lossSum = 0;

@@ -170,7 +170,7 @@ export class DigitListener extends LitElement {
   private announce(text: string): void {
     // Re-set even when equal so screen readers repeat a repeated digit.
     this.announcement = '';
-    requestAnimationFrame(() => (this.announcement = text));
+    setTimeout(() => (this.announcement = text), 50);
   }
 
   private onToggle(): void {

@@ -162,11 +162,12 @@ export class StreamingResampler {
     const maxOut = Math.max(0, Math.ceil(((available - k) * this.phases) / this.step) + 1);
     const out = new Float32Array(Math.min(maxOut, Math.max(0, limit - this.outputCount)));
     let produced = 0;
-    while (this.outputCount < limit && this.base + k < available + 0 && produced < out.length) {
+    const { table, buffer, taps } = this;
+    while (this.outputCount < limit && this.base + k < available && produced < out.length) {
       const first = this.base - k + 1 - this.bufferStart; // buffer offset of tap 0
-      const row = this.phase * this.taps;
+      const row = this.phase * taps;
       let acc = 0;
-      for (let j = 0; j < this.taps; j++) acc += this.table[row + j] * this.buffer[first + j];
+      for (let j = 0; j < taps; j++) acc += table[row + j] * buffer[first + j];
       out[produced++] = acc;
       this.outputCount++;
       this.phase += this.step;
