@@ -62,43 +62,36 @@ const augmentConfig = {
 
 const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`);
 
-/** Windows of clean clips (no augmentation), for validation and test. */
-function cleanWindows(clips: LoadedClip[]): { x: Float32Array[]; y: number[]; noSegment: number; several: number } {
-  const x: Float32Array[] = [];
-  const y: number[] = [];
+/**
+ * Windows of clean clips (no augmentation), for validation and test. A clip in which the gate
+ * finds no utterance keeps a null window: the product would show nothing, so it scores as a miss.
+ */
+function cleanWindows(clips: LoadedClip[]): { windows: (Float32Array | null)[]; truth: number[]; noSegment: number; several: number } {
+  const windows: (Float32Array | null)[] = [];
   let noSegment = 0;
   let several = 0;
   for (const clip of clips) {
     const { window, segments } = mainUtteranceWindow(clip.samples, clip.sampleRate);
     if (segments > 1) several++;
-    if (!window) {
-      noSegment++;
-      // Count it as a miss: the product would have shown nothing.
-      x.push(new Float32Array(windowSize));
-      y.push(-1 - clip.digit);
-      continue;
-    }
-    x.push(window.features);
-    y.push(clip.digit);
+    if (!window) noSegment++;
+    windows.push(window?.features ?? null);
   }
-  return { x, y, noSegment, several };
+  return { windows, truth: clips.map((c) => c.digit), noSegment, several };
 }
 
-function predictClasses(model: tf.LayersModel, windows: Float32Array[]): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < windows.length; i += 256) {
-    const chunk = windows.slice(i, i + 256);
+/** Predicted class per window (argmax of the softmax), -1 where there is no window. */
+function predictClasses(model: tf.LayersModel, windows: (Float32Array | null)[]): number[] {
+  const present = windows.filter((w): w is Float32Array => w !== null);
+  const classes: number[] = [];
+  for (let i = 0; i < present.length; i += 256) {
+    const chunk = present.slice(i, i + 256);
     const data = new Float32Array(chunk.length * windowSize);
     chunk.forEach((w, j) => data.set(normalizeWindow(w), j * windowSize));
-    const classes = tf.tidy(() => (model.predict(tf.tensor4d(data, [chunk.length, windowFrames, melBins, 1])) as tf.Tensor).argMax(-1).dataSync());
-    out.push(...Array.from(classes));
+    const argMax = tf.tidy(() => (model.predict(tf.tensor4d(data, [chunk.length, windowFrames, melBins, 1])) as tf.Tensor).argMax(-1).dataSync());
+    classes.push(...Array.from(argMax));
   }
-  return out;
-}
-
-/** Truth with "no segment" misses decoded (stored as -1 - digit), and predictions forced wrong for them. */
-function scored(y: number[], predicted: number[]): { truth: number[]; predicted: number[] } {
-  return { truth: y.map((t) => (t < 0 ? -1 - t : t)), predicted: predicted.map((p, i) => (y[i] < 0 ? -1 : p)) };
+  let next = 0;
+  return windows.map((w) => (w ? classes[next++] : -1));
 }
 
 async function main(): Promise<void> {
@@ -162,8 +155,7 @@ async function main(): Promise<void> {
       lossSum += loss * n;
       correct += acc * n;
     }
-    const v = scored(val.y, predictClasses(model, val.x));
-    const validationAccuracy = evaluate(v.truth, v.predicted, labels).accuracy;
+    const validationAccuracy = evaluate(val.truth, predictClasses(model, val.windows), labels).accuracy;
     const seconds = (performance.now() - t0) / 1000;
     history.push({ epoch, loss: lossSum / xs.length, trainAccuracy: correct / xs.length, validationAccuracy, seconds });
     const elapsed = (performance.now() - trainStarted) / 1000;
@@ -185,9 +177,7 @@ async function main(): Promise<void> {
   };
   const weightsBytes = await exportQuantizedModel(model, outDir, metadata);
 
-  const floatScores = scored(tst.y, predictClasses(model, tst.x));
   const quantized = await DigitClassifier.load(fileSystemModel(outDir), outDir);
-  const quantizedScores = scored(tst.y, predictClasses(quantized.model, tst.x));
   const report: TrainingReport = {
     model: args.name!,
     createdAt: new Date().toISOString(),
@@ -198,8 +188,8 @@ async function main(): Promise<void> {
     parameters: model.countParams(),
     weightsBytes,
     test: {
-      float: evaluate(floatScores.truth, floatScores.predicted, labels),
-      quantized: evaluate(quantizedScores.truth, quantizedScores.predicted, labels),
+      float: evaluate(tst.truth, predictClasses(model, tst.windows), labels),
+      quantized: evaluate(tst.truth, predictClasses(quantized.model, tst.windows), labels),
     },
     gate: { clipsWithoutSegment: tst.noSegment, clipsWithSeveralSegments: tst.several },
   };
