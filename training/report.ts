@@ -14,6 +14,13 @@ export interface TrainingReport {
   readonly weightsBytes: { float32: number; uint8: number };
   readonly test: { float: Evaluation; quantized: Evaluation };
   readonly gate: { clipsWithoutSegment: number; clipsWithSeveralSegments: number };
+  /** Held-out espeak-ng voices (quantized model, digits reported at confidence ≥ 0.5), when trained with --synth. */
+  readonly heldOutSynth?: {
+    femaleAccuracy: number;
+    maleAccuracy: number;
+    otherFalseAcceptRate: number;
+    counts: { female: number; male: number; other: number };
+  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -40,7 +47,7 @@ Features and windows come from the product's streaming pipeline (8 kHz → 16 kH
 | weights, bytes | ${r.weightsBytes.float32} | ${r.weightsBytes.uint8} |
 
 Parameters: ${r.parameters}. Training time: ${r.trainingSeconds.toFixed(0)} s for ${r.epochs.length} epochs.
-Gate on clean test clips: ${r.gate.clipsWithoutSegment} without a segment, ${r.gate.clipsWithSeveralSegments} with several.
+${r.heldOutSynth ? `Held-out synthetic voices (uint8, digit reported at confidence ≥ 0.5): female ${pct(r.heldOutSynth.femaleAccuracy)} of ${r.heldOutSynth.counts.female}, male ${pct(r.heldOutSynth.maleAccuracy)} of ${r.heldOutSynth.counts.male}; false accepts on ${r.heldOutSynth.counts.other} non-digit words ${pct(r.heldOutSynth.otherFalseAcceptRate)}.\n` : ''}Gate on clean test clips: ${r.gate.clipsWithoutSegment} without a segment, ${r.gate.clipsWithSeveralSegments} with several.
 ${r.dataset.skipped.length ? `\nSkipped files:\n${r.dataset.skipped.map((s) => `- ${s}`).join('\n')}\n` : ''}
 ## Per digit (quantized model, test split)
 

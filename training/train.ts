@@ -5,6 +5,10 @@
  * Usage: npm run train -- [--data DIR] [--name NAME | --out DIR] [--epochs N] [--batch N]
  *                         [--seed N] [--limit N] [--learning-rate LR] [--no-spec-augment]
  *                         [--noise-probability P] [--min-snr DB]
+ *                         [--synth DIR [--synth-fraction F] [--non-speech N]]
+ * With `--synth DIR` (from `npm run synth`) the model also learns the synthetic training voices
+ * (a random fraction F of them each epoch) and an extra "other" class from their non-digit words
+ * plus N fresh non-speech sounds per epoch; the report adds the held-out synthetic voices.
  * The learning rate drops to 30 % after 60 % of the epochs and to 10 % after 85 %.
  * `--limit N` keeps only N training clips (smoke runs in CI).
  */
@@ -15,18 +19,21 @@ import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_PIPELINE_CONFIG } from '../src/pipeline/streaming-pipeline';
 import { initWasmBackend } from '../src/model/backend';
 import { DigitClassifier } from '../src/model/classifier';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/pipeline/recognizer';
 import { DEFAULT_INPUT_NORMALIZATION, normalizeWindow } from '../src/model/input';
-import { DIGIT_LABELS } from '../src/model/labels';
+import { DIGIT_LABELS, OTHER_LABEL } from '../src/model/labels';
 import type { ModelMetadata } from '../src/model/metadata';
 import { fileSystemModel } from '../src/model/node-io';
 import { augmentClip, DEFAULT_AUGMENT_CONFIG, maskWindow } from './augment';
 import { exportQuantizedModel } from './export';
-import { DEFAULT_FSDD_DIR, listFsdd, loadClips, type LoadedClip, officialSplit } from './fsdd';
+import { DEFAULT_FSDD_DIR, type LoadedClip, listFsdd, loadClips, officialSplit } from './fsdd';
 import { evaluate } from './metrics';
 import { buildModel } from './model';
 import { Random } from './random';
 import { type TrainingReport, writeReport } from './report';
 import { registerWasmGradientKernels } from './wasm-gradients';
+import { nonSpeechSound } from './nonspeech';
+import { loadSynth } from './synth/load';
 import { mainUtteranceWindow } from './windows';
 
 const { values: args } = parseArgs({
@@ -42,6 +49,9 @@ const { values: args } = parseArgs({
     'no-spec-augment': { type: 'boolean', default: false },
     'noise-probability': { type: 'string', default: String(DEFAULT_AUGMENT_CONFIG.noiseProbability) },
     'min-snr': { type: 'string', default: String(DEFAULT_AUGMENT_CONFIG.snrDb[0]) },
+    synth: { type: 'string' },
+    'synth-fraction': { type: 'string', default: '0.5' },
+    'non-speech': { type: 'string', default: '600' },
   },
 });
 
@@ -53,7 +63,15 @@ const { frontend, window: windowConfig } = DEFAULT_PIPELINE_CONFIG;
 const { windowFrames } = windowConfig;
 const { melBins } = frontend;
 const windowSize = windowFrames * melBins;
-const labels = [...DIGIT_LABELS];
+const labels: string[] = args.synth ? [...DIGIT_LABELS, OTHER_LABEL] : [...DIGIT_LABELS];
+const OTHER = DIGIT_LABELS.length; // class index of "other" when present
+
+/** A training or evaluation clip: mono samples at their own rate, and a class index. */
+interface Item {
+  readonly samples: Float32Array;
+  readonly sampleRate: number;
+  readonly label: number;
+}
 const augmentConfig = {
   ...DEFAULT_AUGMENT_CONFIG,
   noiseProbability: Number(args['noise-probability']),
@@ -66,7 +84,7 @@ const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.r
  * Windows of clean clips (no augmentation), for validation and test. A clip in which the gate
  * finds no utterance keeps a null window: the product would show nothing, so it scores as a miss.
  */
-function cleanWindows(clips: LoadedClip[]): { windows: (Float32Array | null)[]; truth: number[]; noSegment: number; several: number } {
+function cleanWindows(clips: readonly Item[]): { windows: (Float32Array | null)[]; truth: number[]; noSegment: number; several: number } {
   const windows: (Float32Array | null)[] = [];
   let noSegment = 0;
   let several = 0;
@@ -76,22 +94,60 @@ function cleanWindows(clips: LoadedClip[]): { windows: (Float32Array | null)[]; 
     if (!window) noSegment++;
     windows.push(window?.features ?? null);
   }
-  return { windows, truth: clips.map((c) => c.digit), noSegment, several };
+  return { windows, truth: clips.map((c) => c.label), noSegment, several };
 }
 
-/** Predicted class per window (argmax of the softmax), -1 where there is no window. */
-function predictClasses(model: tf.LayersModel, windows: (Float32Array | null)[]): number[] {
+/**
+ * Predicted class (argmax of the softmax) and its probability per window; class -1 where there
+ * is no window.
+ */
+function predict(model: tf.LayersModel, windows: (Float32Array | null)[]): { classes: number[]; confidences: number[] } {
   const present = windows.filter((w): w is Float32Array => w !== null);
   const classes: number[] = [];
+  const confidences: number[] = [];
   for (let i = 0; i < present.length; i += 256) {
     const chunk = present.slice(i, i + 256);
     const data = new Float32Array(chunk.length * windowSize);
     chunk.forEach((w, j) => data.set(normalizeWindow(w), j * windowSize));
-    const argMax = tf.tidy(() => (model.predict(tf.tensor4d(data, [chunk.length, windowFrames, melBins, 1])) as tf.Tensor).argMax(-1).dataSync());
+    const [argMax, max] = tf.tidy(() => {
+      const p = model.predict(tf.tensor4d(data, [chunk.length, windowFrames, melBins, 1])) as tf.Tensor;
+      return [p.argMax(-1).dataSync(), p.max(-1).dataSync()];
+    });
     classes.push(...Array.from(argMax));
+    confidences.push(...Array.from(max));
   }
   let next = 0;
-  return windows.map((w) => (w ? classes[next++] : -1));
+  const out = { classes: [] as number[], confidences: [] as number[] };
+  for (const w of windows) {
+    out.classes.push(w ? classes[next] : -1);
+    out.confidences.push(w ? confidences[next++] : 0);
+  }
+  return out;
+}
+
+function predictClasses(model: tf.LayersModel, windows: (Float32Array | null)[]): number[] {
+  return predict(model, windows).classes;
+}
+
+/** What the product would report per clip: the digit if it is the argmax with confidence ≥ 0.5, else -1. */
+function reportedDigits(model: tf.LayersModel, windows: (Float32Array | null)[]): number[] {
+  const { classes, confidences } = predict(model, windows);
+  return classes.map((c, i) => (c >= 0 && c < DIGIT_LABELS.length && confidences[i] >= DEFAULT_CONFIDENCE_THRESHOLD ? c : -1));
+}
+
+/** Accuracy on held-out synthetic voices (female, male) and false accepts on their non-digits. */
+function heldOutScores(model: tf.LayersModel, heldOut: Record<string, Item[]>): NonNullable<TrainingReport['heldOutSynth']> {
+  const accuracy = (items: Item[]) => {
+    const digits = reportedDigits(model, cleanWindows(items).windows);
+    return digits.filter((d, i) => d === items[i].label).length / Math.max(1, items.length);
+  };
+  const other = reportedDigits(model, cleanWindows(heldOut.other).windows);
+  return {
+    femaleAccuracy: accuracy(heldOut.female),
+    maleAccuracy: accuracy(heldOut.male),
+    otherFalseAcceptRate: other.filter((d) => d >= 0).length / Math.max(1, other.length),
+    counts: { female: heldOut.female.length, male: heldOut.male.length, other: heldOut.other.length },
+  };
 }
 
 async function main(): Promise<void> {
@@ -113,8 +169,27 @@ async function main(): Promise<void> {
   if (args.limit) train = random.shuffle([...train]).slice(0, Number(args.limit));
   console.log(`FSDD ${dataDir}: ${train.length} train, ${validation.length} validation, ${test.length} test clips`);
 
-  const val = cleanWindows(validation);
-  const tst = cleanWindows(test);
+  const asItem = (c: LoadedClip): Item => ({ samples: c.samples, sampleRate: c.sampleRate, label: c.digit });
+  let synthTrain: Item[] = [];
+  let synthValidation: Item[] = [];
+  const heldOut: Record<string, Item[]> = {};
+  if (args.synth) {
+    const synth = loadSynth(resolve(args.synth), () => true, (error) => {
+      console.warn(`skipping ${error.message}`);
+      skipped.push(error.message);
+    });
+    const item = (e: (typeof synth)[number]): Item => ({ samples: e.samples, sampleRate: e.sampleRate, label: e.digit >= 0 ? e.digit : OTHER });
+    const trainVoices = synth.filter((e) => !e.heldOut);
+    // Every 10th clip of the training voices validates; held-out voices only evaluate.
+    synthTrain = trainVoices.filter((_, i) => i % 10 !== 0).map(item);
+    synthValidation = trainVoices.filter((_, i) => i % 10 === 0).map(item);
+    heldOut.female = synth.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'female').map(item);
+    heldOut.male = synth.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'male').map(item);
+    heldOut.other = synth.filter((e) => e.heldOut && e.digit < 0).map(item);
+    console.log(`synthetic voices ${args.synth}: ${synthTrain.length} train, ${synthValidation.length} validation; held out ${heldOut.female.length} female + ${heldOut.male.length} male digits, ${heldOut.other.length} non-digits`);
+  }
+  const val = cleanWindows([...validation.map(asItem), ...synthValidation]);
+  const tst = cleanWindows(test.map(asItem));
 
   const model = buildModel(windowFrames, melBins, labels.length, seed);
   const baseLearningRate = Number(args['learning-rate']);
@@ -130,7 +205,11 @@ async function main(): Promise<void> {
     const factor = epoch > 0.85 * epochs ? 0.1 : epoch > 0.6 * epochs ? 0.3 : 1;
     (optimizer as unknown as { learningRate: number }).learningRate = baseLearningRate * factor;
     // Fresh augmentation every epoch, through the full streaming pipeline.
-    const order = random.shuffle([...train]);
+    const fraction = Number(args['synth-fraction']);
+    const nonSpeech: Item[] = args.synth
+      ? Array.from({ length: Number(args['non-speech']) }, () => ({ samples: nonSpeechSound(16000, random), sampleRate: 16000, label: OTHER }))
+      : [];
+    const order = random.shuffle([...train.map(asItem), ...synthTrain.filter(() => random.next() < fraction), ...nonSpeech]);
     const xs: Float32Array[] = [];
     const ys: number[] = [];
     for (const clip of order) {
@@ -139,7 +218,7 @@ async function main(): Promise<void> {
       const x = normalizeWindow(window.features);
       if (!args['no-spec-augment']) maskWindow(x, windowFrames, melBins, random);
       xs.push(x);
-      ys.push(clip.digit);
+      ys.push(clip.label);
     }
     let lossSum = 0;
     let correct = 0;
@@ -192,6 +271,7 @@ async function main(): Promise<void> {
       quantized: evaluate(tst.truth, predictClasses(quantized.model, tst.windows), labels),
     },
     gate: { clipsWithoutSegment: tst.noSegment, clipsWithSeveralSegments: tst.several },
+    heldOutSynth: args.synth ? heldOutScores(quantized.model, heldOut) : undefined,
   };
   writeReport(outDir, report, labels);
   console.log(

@@ -1,5 +1,11 @@
-/** Class labels of the digit model, index = class id = the digit itself. */
+/** Digit class labels, index = class id = the digit itself. */
 export const DIGIT_LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
 
-/** Number of output classes (logits) of the digit model. */
-export const NUM_CLASSES = DIGIT_LABELS.length;
+/**
+ * Label of the rejection class a model may add after the digits: other speech, coughs, clicks,
+ * tones, noise. The recognizer never reports it as a digit.
+ */
+export const OTHER_LABEL = 'other';
+
+/** Number of digit classes. */
+export const NUM_DIGITS = DIGIT_LABELS.length;

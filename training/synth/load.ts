@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeWav, WavDecodeError } from '../../src/audio/wav';
+import type { SynthEntry } from './generate';
+
+/** A decoded synthetic clip. */
+export interface SynthClip extends SynthEntry {
+  readonly sampleRate: number;
+  readonly samples: Float32Array;
+}
+
+/**
+ * Reads `DIR/manifest.json` written by `npm run synth` and decodes the selected files; a bad WAV
+ * is reported through `onError` and skipped.
+ *
+ * @throws Error naming the folder when there is no manifest (run `npm run synth` first)
+ */
+export function loadSynth(dir: string, select: (e: SynthEntry) => boolean, onError: (error: WavDecodeError) => void): SynthClip[] {
+  const manifest = join(dir, 'manifest.json');
+  if (!existsSync(manifest)) throw new Error(`no synthetic speech in ${dir} (manifest.json missing): run \`npm run synth\` first`);
+  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).filter(select);
+  const out: SynthClip[] = [];
+  for (const e of entries) {
+    try {
+      const audio = decodeWav(new Uint8Array(readFileSync(e.path)), e.path);
+      out.push({ ...e, sampleRate: audio.sampleRate, samples: audio.samples });
+    } catch (error) {
+      onError(error instanceof WavDecodeError ? error : new WavDecodeError(e.path, (error as Error).message));
+    }
+  }
+  return out;
+}
