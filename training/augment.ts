@@ -1,5 +1,8 @@
+import { StreamingResampler } from '../src/frontend/resampler';
+import { bandLimit } from './filters';
 import { generateNoise, mixAtSnr, type NoiseColour, rms } from './noise';
 import type { Random } from './random';
+import { convolve, syntheticImpulseResponse } from './reverb';
 
 /** Ranges of the waveform augmentations applied to each training clip. */
 export interface AugmentConfig {
@@ -14,8 +17,22 @@ export interface AugmentConfig {
   /** SNR range of the added noise, dB (speech RMS vs noise RMS). */
   readonly snrDb: readonly [number, number];
   readonly noiseColours: readonly NoiseColour[];
+  /** Probability of speed perturbation (tempo and pitch together, as Kaldi's), and its factor range. */
+  readonly speedProbability: number;
+  readonly speedRange: readonly [number, number];
+  /** Probability of synthetic room reverberation, and its RT60 range in seconds. */
+  readonly reverbProbability: number;
+  readonly rt60Seconds: readonly [number, number];
+  /** Probability of a telephone / phone-microphone band-limit (300–3400 Hz). */
+  readonly telephoneProbability: number;
+  /** Probability of babble (3–6 other utterances mixed) instead of generated noise, at snrDb. */
+  readonly babbleProbability: number;
 }
 
+/**
+ * Defaults of the shipped model. Augmentations at probability 0 draw no random numbers, so
+ * adding one does not change what the existing ones do.
+ */
 export const DEFAULT_AUGMENT_CONFIG: AugmentConfig = Object.freeze({
   leadSeconds: [0, 0.6] as const,
   tailSeconds: [0.05, 0.4] as const,
@@ -23,27 +40,87 @@ export const DEFAULT_AUGMENT_CONFIG: AugmentConfig = Object.freeze({
   noiseProbability: 0.6,
   snrDb: [5, 35] as const,
   noiseColours: ['white', 'pink', 'brown'] as const,
+  speedProbability: 0,
+  speedRange: [0.85, 1.2] as const,
+  reverbProbability: 0,
+  rt60Seconds: [0.1, 0.8] as const,
+  telephoneProbability: 0,
+  babbleProbability: 0,
 });
 
-/**
- * Places a clip in a short stream with random lead/tail, gain and additive noise.
- *
- * @param samples the clip, mono at its own rate
- * @param sampleRate Hz
- * @returns a new, longer signal at the same rate
- */
-export function augmentClip(samples: Float32Array, sampleRate: number, random: Random, config: AugmentConfig = DEFAULT_AUGMENT_CONFIG): Float32Array {
-  const lead = Math.round(random.uniform(...config.leadSeconds) * sampleRate);
-  const tail = Math.round(random.uniform(...config.tailSeconds) * sampleRate);
-  const gain = 10 ** (random.uniform(...config.gainDb) / 20);
-  let out: Float32Array = new Float32Array(lead + samples.length + tail);
-  for (let i = 0; i < samples.length; i++) out[lead + i] = samples[i] * gain;
-  if (random.next() < config.noiseProbability) {
-    const colour = config.noiseColours[random.int(config.noiseColours.length)];
-    const noise = generateNoise(out.length, colour, random);
-    out = mixAtSnr(out, noise, rms(samples) * gain, random.uniform(...config.snrDb));
-  }
+/** A mono clip and its sample rate. */
+export interface Clip {
+  readonly samples: Float32Array;
+  readonly sampleRate: number;
+}
+
+const chance = (random: Random, p: number) => p > 0 && random.next() < p;
+
+function toRate(clip: Clip, sampleRate: number): Float32Array {
+  if (clip.sampleRate === sampleRate) return clip.samples;
+  const r = new StreamingResampler(clip.sampleRate, sampleRate);
+  const a = r.push(clip.samples);
+  const b = r.flush();
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
   return out;
+}
+
+/** Mixes 3–6 utterances from `pool` (resampled to `sampleRate`) at random offsets, unit RMS. */
+function babble(length: number, sampleRate: number, pool: readonly Clip[], random: Random): Float32Array {
+  const out = new Float32Array(length);
+  const voices = 3 + random.int(4);
+  for (let v = 0; v < voices; v++) {
+    const source = toRate(pool[random.int(pool.length)], sampleRate);
+    const level = 1 / (rms(source) || 1);
+    // Repeat the utterance with random gaps so the babble covers the whole signal.
+    for (let at = -random.int(source.length); at < length; at += source.length + random.int(sampleRate / 4)) {
+      for (let i = Math.max(0, -at); i < source.length && at + i < length; i++) out[at + i] += source[i] * level;
+    }
+  }
+  const r = rms(out) || 1;
+  for (let i = 0; i < length; i++) out[i] /= r;
+  return out;
+}
+
+/**
+ * Places a clip in a short stream with random speed, reverberation, band-limit, lead/tail, gain
+ * and additive noise (generated white/pink/brown, or babble from `babblePool`).
+ *
+ * @param samples the clip, mono at `sampleRate` Hz
+ * @returns a new, longer signal; speed perturbation changes its sample rate (rounded to 100 Hz
+ *   so the resampler's polyphase table stays small)
+ */
+export function augmentClip(
+  samples: Float32Array,
+  sampleRate: number,
+  random: Random,
+  config: AugmentConfig = DEFAULT_AUGMENT_CONFIG,
+  babblePool: readonly Clip[] = [],
+): Clip {
+  let rate = sampleRate;
+  let speech = samples;
+  if (chance(random, config.speedProbability)) {
+    // Playing the samples at rate·factor: tempo and pitch scale by the factor.
+    rate = Math.round((sampleRate * random.uniform(...config.speedRange)) / 100) * 100;
+  }
+  if (chance(random, config.reverbProbability)) {
+    speech = convolve(speech, syntheticImpulseResponse(random.uniform(...config.rt60Seconds), rate, random));
+  }
+  if (chance(random, config.telephoneProbability)) speech = bandLimit(speech, rate);
+  const lead = Math.round(random.uniform(...config.leadSeconds) * rate);
+  const tail = Math.round(random.uniform(...config.tailSeconds) * rate);
+  const gain = 10 ** (random.uniform(...config.gainDb) / 20);
+  let out: Float32Array = new Float32Array(lead + speech.length + tail);
+  for (let i = 0; i < speech.length; i++) out[lead + i] = speech[i] * gain;
+  if (random.next() < config.noiseProbability) {
+    let noise: Float32Array;
+    if (babblePool.length > 0 && chance(random, config.babbleProbability)) noise = babble(out.length, rate, babblePool, random);
+    else noise = generateNoise(out.length, config.noiseColours[random.int(config.noiseColours.length)], random);
+    out = mixAtSnr(out, noise, rms(speech) * gain, random.uniform(...config.snrDb));
+  }
+  return { samples: out, sampleRate: rate };
 }
 
 /** SpecAugment-style masking of a normalised window (Park et al., 2019, "SpecAugment"). */

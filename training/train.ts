@@ -6,6 +6,9 @@
  *                         [--seed N] [--limit N] [--learning-rate LR] [--no-spec-augment]
  *                         [--noise-probability P] [--min-snr DB]
  *                         [--synth DIR [--synth-fraction F] [--non-speech N]]
+ *                         [--speed P] [--reverb P] [--telephone P] [--babble P]
+ * The last four are probabilities (default 0, off) of speed perturbation 0.85–1.2, room reverb
+ * RT60 0.1–0.8 s, a 300–3400 Hz band-limit, and babble (FSDD training clips) as the noise.
  * With `--synth DIR` (from `npm run synth`) the model also learns the synthetic training voices
  * (a random fraction F of them each epoch) and an extra "other" class from their non-digit words
  * plus N fresh non-speech sounds per epoch; the report adds the held-out synthetic voices.
@@ -52,6 +55,10 @@ const { values: args } = parseArgs({
     synth: { type: 'string' },
     'synth-fraction': { type: 'string', default: '0.5' },
     'non-speech': { type: 'string', default: '600' },
+    speed: { type: 'string', default: '0' },
+    reverb: { type: 'string', default: '0' },
+    telephone: { type: 'string', default: '0' },
+    babble: { type: 'string', default: '0' },
   },
 });
 
@@ -76,6 +83,10 @@ const augmentConfig = {
   ...DEFAULT_AUGMENT_CONFIG,
   noiseProbability: Number(args['noise-probability']),
   snrDb: [Number(args['min-snr']), DEFAULT_AUGMENT_CONFIG.snrDb[1]] as const,
+  speedProbability: Number(args.speed),
+  reverbProbability: Number(args.reverb),
+  telephoneProbability: Number(args.telephone),
+  babbleProbability: Number(args.babble),
 };
 
 const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`);
@@ -188,6 +199,7 @@ async function main(): Promise<void> {
     heldOut.other = synth.filter((e) => e.heldOut && e.digit < 0).map(item);
     console.log(`synthetic voices ${args.synth}: ${synthTrain.length} train, ${synthValidation.length} validation; held out ${heldOut.female.length} female + ${heldOut.male.length} male digits, ${heldOut.other.length} non-digits`);
   }
+  const babblePool = train.map(asItem);
   const val = cleanWindows([...validation.map(asItem), ...synthValidation]);
   const tst = cleanWindows(test.map(asItem));
 
@@ -213,7 +225,8 @@ async function main(): Promise<void> {
     const xs: Float32Array[] = [];
     const ys: number[] = [];
     for (const clip of order) {
-      const { window } = mainUtteranceWindow(augmentClip(clip.samples, clip.sampleRate, random, augmentConfig), clip.sampleRate);
+      const augmented = augmentClip(clip.samples, clip.sampleRate, random, augmentConfig, babblePool);
+      const { window } = mainUtteranceWindow(augmented.samples, augmented.sampleRate);
       if (!window) continue; // e.g. a quiet clip drowned at low SNR: nothing the product would classify
       const x = normalizeWindow(window.features);
       if (!args['no-spec-augment']) maskWindow(x, windowFrames, melBins, random);
