@@ -49,3 +49,37 @@ export function mixAtSnr(signal: Float32Array, noise: Float32Array, speechRms: n
   for (let i = 0; i < signal.length; i++) out[i] = signal[i] + gain * noise[i];
   return out;
 }
+
+/**
+ * "Office" noise, a type training never uses (it only sees white/pink/brown and babble): mains
+ * hum (50 Hz and harmonics), a fan's whine (noise band-passed around 1–3 kHz with slow wobble)
+ * and keyboard clicks at random intervals. Unit RMS.
+ */
+export function officeNoise(length: number, sampleRate: number, random: Random): Float32Array {
+  const out = new Float32Array(length);
+  // Hum: harmonics of 50 Hz falling 6 dB each.
+  for (let h = 1; h <= 8; h++) {
+    const phase = random.uniform(0, 2 * Math.PI);
+    for (let i = 0; i < length; i++) out[i] += (0.5 / h) * Math.sin((2 * Math.PI * 50 * h * i) / sampleRate + phase);
+  }
+  // Fan: white noise through a resonator at 1.5–2.5 kHz, amplitude wobbling at 0.5 Hz.
+  const f0 = random.uniform(1500, 2500);
+  const r = 0.97;
+  const c = 2 * r * Math.cos((2 * Math.PI * f0) / sampleRate);
+  let y1 = 0;
+  let y2 = 0;
+  for (let i = 0; i < length; i++) {
+    const y = random.normal() * 0.05 + c * y1 - r * r * y2;
+    y2 = y1;
+    y1 = y;
+    out[i] += y * (1 + 0.3 * Math.sin((2 * Math.PI * 0.5 * i) / sampleRate));
+  }
+  // Keyboard: decaying clicks every 80–400 ms.
+  for (let at = random.int(sampleRate / 5); at < length; at += Math.round(random.uniform(0.08, 0.4) * sampleRate)) {
+    const amplitude = random.uniform(1, 3);
+    for (let i = 0; i < sampleRate / 100 && at + i < length; i++) out[at + i] += amplitude * random.normal() * Math.exp((-i * 1000) / (2 * sampleRate));
+  }
+  const level = rms(out) || 1;
+  for (let i = 0; i < length; i++) out[i] /= level;
+  return out;
+}

@@ -7,6 +7,7 @@
  *                         [--noise-probability P] [--min-snr DB]
  *                         [--synth DIR [--synth-fraction F] [--non-speech N]]
  *                         [--speed P] [--reverb P] [--telephone P] [--babble P]
+ *                         [--exclude-speaker NAME]   (leave-one-speaker-out folds)
  * The last four are probabilities (default 0, off) of speed perturbation 0.85–1.2, room reverb
  * RT60 0.1–0.8 s, a 300–3400 Hz band-limit, and babble (FSDD training clips) as the noise.
  * With `--synth DIR` (from `npm run synth`) the model also learns the synthetic training voices
@@ -55,6 +56,7 @@ const { values: args } = parseArgs({
     synth: { type: 'string' },
     'synth-fraction': { type: 'string', default: '0.5' },
     'non-speech': { type: 'string', default: '600' },
+    'exclude-speaker': { type: 'string' },
     speed: { type: 'string', default: '0' },
     reverb: { type: 'string', default: '0' },
     telephone: { type: 'string', default: '0' },
@@ -174,9 +176,12 @@ async function main(): Promise<void> {
     skipped.push(error.message);
   });
   const random = new Random(seed);
-  let train = all.filter((c) => officialSplit(c) === 'train');
-  const validation = all.filter((c) => officialSplit(c) === 'validation');
-  const test = all.filter((c) => officialSplit(c) === 'test');
+  // Leave-one-speaker-out folds: the excluded speaker is in no split at all.
+  const excluded = args['exclude-speaker'];
+  if (excluded && !all.some((c) => c.speaker === excluded)) throw new Error(`--exclude-speaker ${excluded}: no such FSDD speaker`);
+  let train = all.filter((c) => officialSplit(c) === 'train' && c.speaker !== excluded);
+  const validation = all.filter((c) => officialSplit(c) === 'validation' && c.speaker !== excluded);
+  const test = all.filter((c) => officialSplit(c) === 'test' && c.speaker !== excluded);
   if (args.limit) train = random.shuffle([...train]).slice(0, Number(args.limit));
   console.log(`FSDD ${dataDir}: ${train.length} train, ${validation.length} validation, ${test.length} test clips`);
 

@@ -1,0 +1,114 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SetScore } from './score';
+
+/** Everything `npm run eval` measured. */
+export interface EvalReport {
+  readonly model: string;
+  readonly createdAt: string;
+  readonly confidenceThreshold: number;
+  readonly sets: SetScore[];
+  /** Leave-one-speaker-out accuracy per FSDD speaker (fold models), when run with --loso. */
+  readonly loso?: { speaker: string; accuracy: number; files: number }[];
+  /** The model's training curve, from its report.json. */
+  readonly training?: { epoch: number; loss: number; validationAccuracy: number }[];
+  readonly seconds: number;
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(2)} %`);
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** Confusion matrix as an SVG heat map. */
+function confusionSvg(confusion: number[][]): string {
+  const cell = 26;
+  const labels = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '–'];
+  const max = Math.max(1, ...confusion.flat());
+  let body = '';
+  confusion.forEach((row, t) =>
+    row.forEach((v, p) => {
+      const shade = v === 0 ? 1 : 0.85 - 0.75 * (v / max);
+      const fill = t === p ? `hsl(215 70% ${shade * 100}%)` : `hsl(5 70% ${shade * 100}%)`;
+      body += `<rect x="${30 + p * cell}" y="${20 + t * cell}" width="${cell - 1}" height="${cell - 1}" fill="${v ? fill : '#f4f4f4'}"/>`;
+      if (v) body += `<text x="${30 + p * cell + cell / 2}" y="${20 + t * cell + 17}" text-anchor="middle" font-size="11" fill="${shade < 0.5 ? '#fff' : '#111'}">${v}</text>`;
+    }),
+  );
+  const axes =
+    labels.map((l, p) => `<text x="${30 + p * cell + cell / 2}" y="14" text-anchor="middle" font-size="11">${l}</text>`).join('') +
+    labels.slice(0, 10).map((l, t) => `<text x="20" y="${20 + t * cell + 17}" text-anchor="end" font-size="11">${l}</text>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${40 + 11 * cell}" height="${30 + 10 * cell}" role="img" aria-label="confusion matrix: rows true digit, columns predicted (– none)">${axes}${body}</svg>`;
+}
+
+/** A simple line chart (x numeric, one or more series in [0, 1] or any range). */
+function lineSvg(title: string, xs: number[], series: { name: string; ys: number[]; colour: string }[], yMin: number, yMax: number, xLabel: string): string {
+  const w = 420;
+  const h = 220;
+  const left = 44;
+  const bottom = 30;
+  const xMin = Math.min(...xs);
+  const xMax = Math.max(...xs);
+  const X = (x: number) => left + ((x - xMin) / (xMax - xMin || 1)) * (w - left - 10);
+  const Y = (y: number) => h - bottom - ((y - yMin) / (yMax - yMin || 1)) * (h - bottom - 20);
+  const grid = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => yMin + f * (yMax - yMin))
+    .map((y) => `<line x1="${left}" x2="${w - 10}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${left - 4}" y="${Y(y) + 4}" text-anchor="end" font-size="10">${Math.abs(yMax) <= 1 ? `${Math.round(y * 100)}%` : y.toFixed(2)}</text>`)
+    .join('');
+  const every = Math.ceil(xs.length / 10);
+  const xTicks = xs.filter((_, i) => i % every === 0 || i === xs.length - 1).map((x) => `<text x="${X(x)}" y="${h - bottom + 14}" text-anchor="middle" font-size="10">${x}</text>`).join('');
+  const lines = series
+    .map((s, k) => {
+      const points = s.ys.map((y, i) => `${X(xs[i])},${Y(y)}`).join(' ');
+      return `<polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${points}"/>${s.ys.map((y, i) => `<circle cx="${X(xs[i])}" cy="${Y(y)}" r="2.5" fill="${s.colour}"/>`).join('')}<text x="${left + 8}" y="${14 + 12 * k}" font-size="11" fill="${s.colour}">${esc(s.name)}</text>`;
+    })
+    .join('');
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}">${grid}${xTicks}${lines}<text x="${w / 2}" y="${h - 2}" text-anchor="middle" font-size="11">${esc(xLabel)}</text></svg><figcaption>${esc(title)}</figcaption></figure>`;
+}
+
+function summaryRows(r: EvalReport): string[][] {
+  const rows = r.sets.map((s) => [s.name, String(s.files), s.kind === 'digits' ? pct(s.accuracy) : `false accepts ${pct(s.falseAcceptRate)}`]);
+  if (r.loso) {
+    const mean = r.loso.reduce((a, b) => a + b.accuracy, 0) / r.loso.length;
+    rows.push(['leave-one-speaker-out, mean of 6 folds', String(r.loso.reduce((a, b) => a + b.files, 0)), pct(mean)]);
+    for (const f of r.loso) rows.push([`  fold without ${f.speaker} (tested on him)`, String(f.files), pct(f.accuracy)]);
+  }
+  return rows;
+}
+
+/** Writes `report.md`, `report.html` (pictures as inline SVG) and `report.json` into `dir`. */
+export function writeEvalReport(dir: string, r: EvalReport): void {
+  const rows = summaryRows(r);
+  const md = `# Evaluation: ${r.model}
+
+${r.createdAt}, \`npm run eval\`, through the CLI's streaming path (frontend, gate, model); a digits file counts as
+correct when exactly one digit is reported and it is the right one (confidence threshold ${r.confidenceThreshold}).
+A non-digit file is a false accept when any digit is reported. ${r.seconds.toFixed(0)} s.
+
+| set | files | result |
+|---|---|---|
+${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}
+
+Pictures (confusion matrices, accuracy vs SNR, training curve): [report.html](report.html).
+`;
+  const noise = r.sets.filter((s) => s.snrDb !== undefined).sort((a, b) => (a.snrDb ?? 0) - (b.snrDb ?? 0));
+  const clean = r.sets.find((s) => s.name.startsWith('FSDD official test'));
+  const snrChart =
+    noise.length > 0
+      ? lineSvg('Accuracy vs SNR (office noise, unseen in training)', [...noise.map((s) => s.snrDb!), ...(clean ? [40] : [])], [{ name: 'FSDD test (40 = clean)', colour: '#0b57d0', ys: [...noise.map((s) => s.accuracy!), ...(clean ? [clean.accuracy!] : [])] }], 0, 1, 'SNR, dB')
+      : '';
+  const curve = r.training?.length
+    ? lineSvg('Training curve', r.training.map((e) => e.epoch), [{ name: 'validation accuracy', colour: '#0b57d0', ys: r.training.map((e) => e.validationAccuracy) }], 0, 1, 'epoch') +
+      lineSvg('Training loss', r.training.map((e) => e.epoch), [{ name: 'loss', colour: '#b3261e', ys: r.training.map((e) => e.loss) }], 0, Math.max(...r.training.map((e) => e.loss)), 'epoch')
+    : '';
+  const matrices = r.sets
+    .filter((s) => s.confusion)
+    .map((s) => `<figure>${confusionSvg(s.confusion!)}<figcaption>${esc(s.name)}: ${pct(s.accuracy)}</figcaption></figure>`)
+    .join('');
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Evaluation: ${esc(r.model)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1f1f1f}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}figure{display:inline-block;margin:1rem}figcaption{font-size:.9rem}</style></head>
+<body><h1>Evaluation: ${esc(r.model)}</h1><p>${esc(r.createdAt)} — through the CLI's streaming path; correct = exactly one digit, the right one (threshold ${r.confidenceThreshold}).</p>
+<table><tr><th>set</th><th>files</th><th>result</th></tr>${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>
+<h2>Accuracy vs SNR</h2>${snrChart}<h2>Training</h2>${curve}<h2>Confusion matrices</h2><p>Rows: true digit; columns: reported digit, – none.</p>${matrices}</body></html>
+`;
+  writeFileSync(join(dir, 'report.md'), md);
+  writeFileSync(join(dir, 'report.html'), html);
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(r, null, 1)}\n`);
+}

@@ -1,0 +1,120 @@
+/**
+ * `npm run eval` — the evaluation suite, through the same streaming path as
+ * `digit-listener recognize` (WAV → frontend → gate → model):
+ * - FSDD official test (300 clips);
+ * - FSDD test in "office" noise (unseen in training) at 20, 10, 5, 0 dB SNR;
+ * - held-out synthetic voices (female, male) and their non-digit words, if `npm run synth` ran;
+ * - non-speech sounds and noise (false accepts);
+ * - with --loso: leave-one-speaker-out over the six FSDD speakers (fold models trained into
+ *   .cache/loso/<speaker> if missing, then tested on all of that speaker's clips).
+ * Writes report.md / report.html (pictures) / report.json to --out (default reports/eval).
+ *
+ * Usage: npm run eval -- [--model DIR] [--out DIR] [--threshold P] [--loso [--loso-epochs N]]
+ *        npm run eval -- --dir FOLDER      (just a folder of labelled {digit}_*.wav files)
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
+import { recognizeFile } from '../../src/cli/recognize-file';
+import { initWasmBackend } from '../../src/model/backend';
+import { DigitClassifier } from '../../src/model/classifier';
+import { fileSystemModel } from '../../src/model/node-io';
+import { DEFAULT_CONFIDENCE_THRESHOLD, type DigitDetection } from '../../src/pipeline/recognizer';
+import { DEFAULT_FSDD_DIR, listFsdd } from '../fsdd';
+import { DEFAULT_SYNTH_DIR } from '../synth/generate';
+import { type EvalReport, writeEvalReport } from './report';
+import { type SetScore, scoreSet } from './score';
+import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets } from './sets';
+
+const run = promisify(execFile);
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string', default: DEFAULT_MODEL_DIR },
+    out: { type: 'string', default: 'reports/eval' },
+    data: { type: 'string', default: DEFAULT_FSDD_DIR },
+    synth: { type: 'string', default: DEFAULT_SYNTH_DIR },
+    cache: { type: 'string', default: '.cache/eval' },
+    threshold: { type: 'string', default: String(DEFAULT_CONFIDENCE_THRESHOLD) },
+    dir: { type: 'string' },
+    loso: { type: 'boolean', default: false },
+    'loso-epochs': { type: 'string', default: '12' },
+  },
+});
+const confidenceThreshold = Number(args.threshold);
+
+async function recognizeSet(set: EvalSet, classifier: DigitClassifier): Promise<SetScore> {
+  const detections: (DigitDetection[] | null)[] = [];
+  for (const f of set.files) {
+    try {
+      detections.push(await recognizeFile(f.path, classifier, { confidenceThreshold }));
+    } catch (error) {
+      console.warn(`  ${(error as Error).message}`);
+      detections.push(null);
+    }
+  }
+  const score = scoreSet(set, detections);
+  const result = score.kind === 'digits' ? `accuracy ${(100 * score.accuracy!).toFixed(2)} %` : `false accepts ${(100 * score.falseAcceptRate!).toFixed(2)} %`;
+  console.log(`${set.name}: ${result} (${set.files.length} files)`);
+  return score;
+}
+
+/** Trains (if needed) and scores the six leave-one-speaker-out folds. */
+async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
+  const clips = listFsdd(resolve(args.data!));
+  const speakers = [...new Set(clips.map((c) => c.speaker))].sort();
+  const folds: NonNullable<EvalReport['loso']> = [];
+  for (const speaker of speakers) {
+    const dir = resolve('.cache/loso', speaker);
+    if (!existsSync(join(dir, 'model.json'))) {
+      console.log(`training the fold without ${speaker} (${args['loso-epochs']} epochs) → ${dir}`);
+      const synth = existsSync(join(args.synth!, 'manifest.json')) ? ['--synth', args.synth!] : [];
+      await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs']!, '--out', dir, '--data', args.data!, ...synth], { maxBuffer: 64 << 20 });
+    }
+    const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
+    const set: EvalSet = { name: `FSDD ${speaker} (fold without him)`, kind: 'digits', files: clips.filter((c) => c.speaker === speaker).map((c) => ({ path: c.path, digit: c.digit })) };
+    const score = await recognizeSet(set, classifier);
+    folds.push({ speaker, accuracy: score.accuracy!, files: score.files });
+    classifier.dispose();
+  }
+  return folds;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  await initWasmBackend();
+  const modelDir = resolve(args.model!);
+  const classifier = await DigitClassifier.load(fileSystemModel(modelDir), modelDir);
+  if (args.dir) {
+    await recognizeSet(labelledFolder(args.dir, resolve(args.dir)), classifier);
+    return;
+  }
+  mkdirSync(args.cache!, { recursive: true });
+  const fsddTest = labelledFolder('FSDD official test', resolve(args.data!), (n) => /_[0-4]\.wav$/.test(n));
+  const sets: EvalSet[] = [fsddTest, ...[20, 10, 5, 0].map((snr) => noisySet(fsddTest, snr, args.cache!)), ...synthSets(args.synth!), nonSpeechSet(args.cache!)];
+  if (!sets.some((s) => s.name.startsWith('held-out'))) console.warn(`no synthetic voices in ${args.synth}: run \`npm run synth\` to evaluate them`);
+  const scores: SetScore[] = [];
+  for (const set of sets) scores.push(await recognizeSet(set, classifier));
+  const loso = args.loso ? await leaveOneSpeakerOut() : undefined;
+  const trainingReport = join(modelDir, 'report.json');
+  const training = existsSync(trainingReport) ? (JSON.parse(readFileSync(trainingReport, 'utf8')) as { epochs: EvalReport['training'] }).epochs : undefined;
+  mkdirSync(args.out!, { recursive: true });
+  writeEvalReport(args.out!, {
+    model: modelDir.replace(`${process.cwd()}/`, ''),
+    createdAt: new Date().toISOString(),
+    confidenceThreshold,
+    sets: scores,
+    loso,
+    training,
+    seconds: (performance.now() - started) / 1000,
+  });
+  console.log(`wrote ${args.out}/report.md, report.html, report.json`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { decodeWav, encodeWav16 } from '../../src/audio/wav';
+import { nonSpeechSound } from '../nonspeech';
+import { mixAtSnr, officeNoise, rms } from '../noise';
+import { Random } from '../random';
+import type { SynthEntry } from '../synth/generate';
+
+/** One labelled evaluation file: `digit` 0–9, or -1 where no digit must be reported. */
+export interface EvalFile {
+  readonly path: string;
+  readonly digit: number;
+}
+
+/** A named evaluation set. `kind` says how it is scored. */
+export interface EvalSet {
+  readonly name: string;
+  readonly kind: 'digits' | 'non-digits';
+  readonly files: EvalFile[];
+  /** For noise sets: the SNR in dB. */
+  readonly snrDb?: number;
+}
+
+/** Files named `{digit}_*.wav` in a folder (FSDD style), labelled by their first character. */
+export function labelledFolder(name: string, dir: string, filter: (file: string) => boolean = () => true): EvalSet {
+  const files = readdirSync(dir)
+    .filter((n) => /^\d_.*\.wav$/i.test(n) && filter(n))
+    .sort()
+    .map((n) => ({ path: join(dir, n), digit: Number(n[0]) }));
+  return { name, kind: 'digits', files };
+}
+
+/**
+ * FSDD test clips in "office" noise (a type training never sees) at `snrDb`: each clip gets 0.5 s
+ * of noise before and after, SNR measured against the clip's RMS. Written once to `cacheDir`.
+ */
+export function noisySet(fsddTest: EvalSet, snrDb: number, cacheDir: string): EvalSet {
+  const dir = join(cacheDir, `office-noise-${snrDb}dB`);
+  mkdirSync(dir, { recursive: true });
+  const random = new Random(1000 + snrDb);
+  const files = fsddTest.files.map((f) => {
+    const path = join(dir, basename(f.path));
+    const noise = officeNoise(16000 * 3, 8000, random);
+    if (existsSync(path)) return { path, digit: f.digit };
+    const audio = decodeWav(new Uint8Array(readFileSync(f.path)), f.path);
+    const pad = audio.sampleRate / 2;
+    const signal = new Float32Array(pad * 2 + audio.samples.length);
+    signal.set(audio.samples, pad);
+    let mixed = mixAtSnr(signal, noise.subarray(0, signal.length), rms(audio.samples), snrDb);
+    const peak = mixed.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    if (peak > 0.99) mixed = mixed.map((v) => (v * 0.99) / peak);
+    writeFileSync(path, encodeWav16(mixed, audio.sampleRate));
+    return { path, digit: f.digit };
+  });
+  return { name: `FSDD test + office noise ${snrDb} dB`, kind: 'digits', files, snrDb };
+}
+
+/** Held-out synthetic voices from `npm run synth`, by gender, and their non-digit words. */
+export function synthSets(synthDir: string): EvalSet[] {
+  const manifest = join(synthDir, 'manifest.json');
+  if (!existsSync(manifest)) return [];
+  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).filter((e) => e.heldOut);
+  const set = (name: string, kind: EvalSet['kind'], f: (e: SynthEntry) => boolean): EvalSet => ({
+    name,
+    kind,
+    files: entries.filter(f).map((e) => ({ path: e.path, digit: e.digit })),
+  });
+  return [
+    set('held-out synthetic voices, female', 'digits', (e) => e.digit >= 0 && e.gender === 'female'),
+    set('held-out synthetic voices, male', 'digits', (e) => e.digit >= 0 && e.gender === 'male'),
+    set('held-out non-digit words (synthetic voices)', 'non-digits', (e) => e.digit < 0),
+  ];
+}
+
+/**
+ * Non-speech sounds (noise bursts, clicks, tones, chords) and noise-only recordings, from a seed
+ * training never uses. Written once to `cacheDir`.
+ */
+export function nonSpeechSet(cacheDir: string, count = 200): EvalSet {
+  const dir = join(cacheDir, 'non-speech');
+  mkdirSync(dir, { recursive: true });
+  const random = new Random(777_000);
+  const files: EvalFile[] = [];
+  for (let i = 0; i < count; i++) {
+    const path = join(dir, `other_sound_${i}.wav`);
+    const sound = i % 4 === 3 ? officeNoise(16000 * 2, 16000, random).map((v) => v * 0.05) : nonSpeechSound(16000, random);
+    if (!existsSync(path)) writeFileSync(path, encodeWav16(sound, 16000));
+    files.push({ path, digit: -1 });
+  }
+  return { name: 'non-speech sounds and noise', kind: 'non-digits', files };
+}
