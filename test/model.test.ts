@@ -9,6 +9,7 @@ import { initWasmBackend } from '../src/model/backend';
 import { DigitClassifier } from '../src/model/classifier';
 import { ModelLoadError } from '../src/model/metadata';
 import { fileSystemModel } from '../src/model/node-io';
+import { StreamingRecognizer } from '../src/pipeline/recognizer';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { quantizeUint8 } from '../training/quantize';
 import { fsddClip } from './helpers/fsdd';
@@ -66,6 +67,24 @@ describe('the shipped model', () => {
       expect(p.classIndex).toBe(Number(name[0]));
       expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     }
+    classifier.dispose();
+  });
+});
+
+describe('StreamingRecognizer confidence threshold', () => {
+  it('reports an utterance below the threshold as rejected, not as a digit', async () => {
+    const classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
+    const { samples, sampleRate } = fsddClip('4_nicolas_1');
+    const strict = new StreamingRecognizer(classifier, sampleRate, { confidenceThreshold: 1 });
+    const a = [strict.push(samples), strict.flush()];
+    expect(a.flatMap((s) => s.detections)).toEqual([]);
+    const rejected = a.flatMap((s) => s.rejected);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0].confidence).toBeLessThan(1);
+    const open = new StreamingRecognizer(classifier, sampleRate, { confidenceThreshold: 0 });
+    const b = [open.push(samples), open.flush()];
+    expect(b.flatMap((s) => s.detections).map((d) => d.digit)).toEqual([4]);
+    expect(() => new StreamingRecognizer(classifier, sampleRate, { confidenceThreshold: 1.5 })).toThrow(RangeError);
     classifier.dispose();
   });
 });

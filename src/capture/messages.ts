@@ -48,4 +48,6 @@ export type WorkerToMain =
   | { readonly type: 'ready'; readonly backend: string; readonly simd: boolean; readonly threads: boolean }
   | { readonly type: 'status'; readonly levelDb: number; readonly inSpeech: boolean }
   | { readonly type: 'digit'; readonly result: DigitResult }
+  /** Speech was heard but not reported: not a digit, or not confident enough. */
+  | { readonly type: 'rejected'; readonly label: string; readonly confidence: number }
   | { readonly type: 'error'; readonly code: 'model-failed' | 'backend-failed' | 'pipeline-failed'; readonly message: string };

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { DigitResult, WorkerToMain } from '../capture/messages';
 import { CaptureError, MicrophoneCapture } from '../capture/microphone';
-import { DIGIT_LABELS } from '../model/labels';
+import { DIGIT_LABELS, OTHER_LABEL } from '../model/labels';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../pipeline/recognizer';
 import { type BackendReady, RecognizerClient } from './recognizer-client';
 
@@ -32,6 +32,7 @@ const STATE_TEXT: Record<ListenerState, string> = {
  * @csspart digit - the large recognized digit
  * @csspart confidence - the confidence text
  * @csspart level - the input level meter
+ * @csspart remark - the note shown when speech was heard but no digit reported
  * @cssprop --digit-listener-accent - accent colour (default #0b57d0)
  */
 export class DigitListener extends LitElement {
@@ -47,6 +48,7 @@ export class DigitListener extends LitElement {
     .confidence { font-size: 1rem; min-height: 1.25rem; }
     .state { font-size: 0.95rem; }
     .state[data-state='denied'], .state[data-state='error'] { color: #b3261e; font-weight: 600; }
+    .remark { font-size: 0.85rem; color: #444746; }
     .message { font-size: 0.85rem; max-width: 22rem; text-align: center; }
     button { font: inherit; font-size: 1.05rem; padding: 0.6rem 1.6rem; border-radius: 999px; border: 2px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
     button[aria-pressed='true'] { background: #fff; color: var(--accent); }
@@ -73,6 +75,8 @@ export class DigitListener extends LitElement {
   @state() private levelDb = -120;
   @state() private message = '';
   @state() private announcement = '';
+  /** A short remark on the last utterance that was not reported ("not a digit"). */
+  @state() private remark = '';
 
   private client: RecognizerClient | null = null;
   private capture: MicrophoneCapture | null = null;
@@ -153,10 +157,16 @@ export class DigitListener extends LitElement {
       case 'digit': {
         if (!this.listening) return;
         this.lastResult = m.result;
+        this.remark = '';
         this.announce(`${m.result.digit}, ${DIGIT_LABELS[m.result.digit]}, confidence ${Math.round(m.result.confidence * 100)} percent`);
         this.dispatchEvent(new CustomEvent<DigitEventDetail>('digit', { detail: m.result, bubbles: true, composed: true }));
         return;
       }
+      case 'rejected':
+        if (!this.listening) return;
+        this.remark = m.label === OTHER_LABEL ? 'That did not sound like a digit.' : 'Not sure which digit that was — please say it again.';
+        this.announce(this.remark);
+        return;
       case 'error':
         if (this.state === 'loading') return; // start() reports it
         this.message = m.message;
@@ -190,6 +200,7 @@ export class DigitListener extends LitElement {
           <div style="width: ${Math.round(level * 100)}%"></div>
         </div>
         <div class="state" data-state=${this.state}>${STATE_TEXT[this.state]}</div>
+        ${this.remark && this.listening ? html`<div class="remark" part="remark">${this.remark}</div>` : nothing}
         ${this.message ? html`<div class="message" role="alert">${this.message}</div>` : nothing}
         <button part="button" type="button" aria-pressed=${this.listening ? 'true' : 'false'} ?disabled=${busy} @click=${this.onToggle}>
           ${this.listening ? 'Stop' : busy ? 'Starting…' : this.state === 'denied' || this.state === 'error' ? 'Try again' : 'Start'}

@@ -16,9 +16,19 @@ export interface DigitDetection {
   readonly endMs: number;
 }
 
-/** What one chunk produced: accepted digits plus the pipeline's level/speech status. */
+/** An utterance the recognizer did not report: classified as not a digit, or below the threshold. */
+export interface RejectedUtterance {
+  /** The model's best label ("other", or a digit label whose confidence was too low). */
+  readonly label: string;
+  readonly confidence: number;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** What one chunk produced: accepted digits, rejected utterances, and the pipeline's level/speech status. */
 export interface RecognizerStep extends PipelineStep {
   readonly detections: DigitDetection[];
+  readonly rejected: RejectedUtterance[];
 }
 
 /** Options of {@link StreamingRecognizer}. */
@@ -66,12 +76,16 @@ export class StreamingRecognizer {
 
   private classify(step: PipelineStep): RecognizerStep {
     const detections: DigitDetection[] = [];
+    const rejected: RejectedUtterance[] = [];
     for (const window of step.windows) {
       const p = this.classifier.predict(window.features);
       const digit = (DIGIT_LABELS as readonly string[]).indexOf(p.label);
-      if (digit < 0 || p.confidence < this.threshold) continue;
+      if (digit < 0 || p.confidence < this.threshold) {
+        rejected.push({ label: p.label, confidence: p.confidence, startMs: window.startMs, endMs: window.endMs });
+        continue;
+      }
       detections.push({ digit, confidence: p.confidence, probabilities: p.probabilities, startMs: window.startMs, endMs: window.endMs });
     }
-    return { ...step, detections };
+    return { ...step, detections, rejected };
   }
 }

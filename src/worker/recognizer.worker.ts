@@ -30,6 +30,7 @@ function onAudio(message: WorkletToWorker): void {
   try {
     const step = recognizer.push(message.samples);
     for (const d of step.detections) post({ type: 'digit', result: { ...d } });
+    for (const r of step.rejected) post({ type: 'rejected', label: r.label, confidence: r.confidence });
     peakDb = Math.max(peakDb, step.levelDb);
     const now = performance.now();
     if (step.inSpeech !== lastSpeech || now - lastStatus >= STATUS_INTERVAL_MS) {
