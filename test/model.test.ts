@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR } from '../src/cli/paths';
 import { initWasmBackend } from '../src/model/backend';
 import { DigitClassifier } from '../src/model/classifier';
+import { DIGIT_LABELS, OTHER_LABEL } from '../src/model/labels';
 import { ModelLoadError } from '../src/model/metadata';
 import { fileSystemModel } from '../src/model/node-io';
 import { StreamingRecognizer } from '../src/pipeline/recognizer';
@@ -51,7 +52,7 @@ describe('the shipped model', () => {
     expect(weights.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
     expect(statSync(join(DEFAULT_MODEL_DIR, 'weights.bin')).size).toBeLessThanOrEqual(64 * 1024);
     const classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
-    expect(classifier.metadata.labels).toHaveLength(10);
+    expect(classifier.metadata.labels).toEqual([...DIGIT_LABELS, OTHER_LABEL]);
     expect(tf.getBackend()).toBe('wasm');
     classifier.dispose();
   });

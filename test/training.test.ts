@@ -8,6 +8,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { initWasmBackend } from '../src/model/backend';
 import { DigitClassifier } from '../src/model/classifier';
 import { fileSystemModel } from '../src/model/node-io';
+import { planSynth, writeSynth } from '../training/synth/generate';
+import { synthSpeakers } from '../training/synth/voices';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -16,7 +18,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
   it('trains through the streaming pipeline and exports a uint8 model with a report that loads', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--limit', '200', '--epochs', '1', '--out', out], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--no-synth', '--limit', '200', '--epochs', '1', '--out', out], {
       cwd: ROOT,
       maxBuffer: 16 * 1024 * 1024,
     });
@@ -39,7 +41,24 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
   it('is reproducible from its seed', async () => {
     // Same seed, same data → the same weights, byte for byte.
     const second = join(out, 'again');
-    await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--limit', '200', '--epochs', '1', '--out', second], { cwd: ROOT });
+    await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--no-synth', '--limit', '200', '--epochs', '1', '--out', second], { cwd: ROOT });
     expect(readFileSync(join(second, 'weights.bin')).equals(readFileSync(join(out, 'weights.bin')))).toBe(true);
+  }, 240_000);
+
+  it('with synthetic voices: learns an "other" class and reports the held-out voices', async () => {
+    const synthDir = join(out, 'synth');
+    // A dozen speakers (some held out) saying each digit once and one non-digit word.
+    const speakers = synthSpeakers();
+    const chosen = new Set([...speakers.filter((s) => s.heldOut).slice(0, 4), ...speakers.filter((s) => !s.heldOut).slice(0, 8)].map((s) => s.id));
+    const { written, failed } = await writeSynth(synthDir, planSynth(synthDir, 1, 1, 7).filter((e) => chosen.has(e.speaker)));
+    expect(failed).toEqual([]);
+    expect(written).toHaveLength(12 * 11);
+    const model = join(out, 'with-synth');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--synth', synthDir, '--limit', '100', '--epochs', '1', '--non-speech', '20', '--out', model], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    expect(stdout).toMatch(/synthetic voices .*: \d+ train, \d+ validation; held out \d+ female \+ \d+ male digits, 4 non-digits/);
+    const report = JSON.parse(readFileSync(join(model, 'report.json'), 'utf8'));
+    expect(report.heldOutSynth.counts.other).toBe(4);
+    const json = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
+    expect(json.userDefinedMetadata.digitListener.labels).toEqual(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'other']);
   }, 240_000);
 });

@@ -5,12 +5,13 @@
  * Usage: npm run train -- [--data DIR] [--name NAME | --out DIR] [--epochs N] [--batch N]
  *                         [--seed N] [--limit N] [--learning-rate LR] [--no-spec-augment]
  *                         [--noise-probability P] [--min-snr DB]
- *                         [--synth DIR [--synth-fraction F] [--non-speech N]]
+ *                         [--synth DIR | --no-synth] [--synth-fraction F] [--non-speech N]
  *                         [--speed P] [--reverb P] [--telephone P] [--babble P]
  *                         [--exclude-speaker NAME]   (leave-one-speaker-out folds)
  * The last four are probabilities (default 0, off) of speed perturbation 0.85–1.2, room reverb
  * RT60 0.1–0.8 s, a 300–3400 Hz band-limit, and babble (FSDD training clips) as the noise.
- * With `--synth DIR` (from `npm run synth`) the model also learns the synthetic training voices
+ * The shipped model: `npm run synth && npm run train` (30 epochs, ≈ 30 min on 2 cores).
+ * With synthetic speech (`--synth`, default .cache/synth from `npm run synth`) the model also learns the synthetic training voices
  * (a random fraction F of them each epoch) and an extra "other" class from their non-digit words
  * plus N fresh non-speech sounds per epoch; the report adds the held-out synthetic voices.
  * The learning rate drops to 30 % after 60 % of the epochs and to 10 % after 85 %.
@@ -37,6 +38,7 @@ import { Random } from './random';
 import { type TrainingReport, writeReport } from './report';
 import { registerWasmGradientKernels } from './wasm-gradients';
 import { nonSpeechSound } from './nonspeech';
+import { DEFAULT_SYNTH_DIR } from './synth/generate';
 import { loadSynth } from './synth/load';
 import { mainUtteranceWindow } from './windows';
 
@@ -45,7 +47,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: DEFAULT_FSDD_DIR },
     name: { type: 'string', default: 'default' },
     out: { type: 'string' },
-    epochs: { type: 'string', default: '40' },
+    epochs: { type: 'string', default: '30' },
     batch: { type: 'string', default: '64' },
     seed: { type: 'string', default: '1234' },
     limit: { type: 'string' },
@@ -53,7 +55,8 @@ const { values: args } = parseArgs({
     'no-spec-augment': { type: 'boolean', default: false },
     'noise-probability': { type: 'string', default: String(DEFAULT_AUGMENT_CONFIG.noiseProbability) },
     'min-snr': { type: 'string', default: String(DEFAULT_AUGMENT_CONFIG.snrDb[0]) },
-    synth: { type: 'string' },
+    synth: { type: 'string', default: DEFAULT_SYNTH_DIR },
+    'no-synth': { type: 'boolean', default: false },
     'synth-fraction': { type: 'string', default: '0.5' },
     'non-speech': { type: 'string', default: '600' },
     'exclude-speaker': { type: 'string' },
@@ -72,7 +75,8 @@ const { frontend, window: windowConfig } = DEFAULT_PIPELINE_CONFIG;
 const { windowFrames } = windowConfig;
 const { melBins } = frontend;
 const windowSize = windowFrames * melBins;
-const labels: string[] = args.synth ? [...DIGIT_LABELS, OTHER_LABEL] : [...DIGIT_LABELS];
+const synthDir = args['no-synth'] ? undefined : args.synth;
+const labels: string[] = synthDir ? [...DIGIT_LABELS, OTHER_LABEL] : [...DIGIT_LABELS];
 const OTHER = DIGIT_LABELS.length; // class index of "other" when present
 
 /** A training or evaluation clip: mono samples at their own rate, and a class index. */
@@ -189,8 +193,8 @@ async function main(): Promise<void> {
   let synthTrain: Item[] = [];
   let synthValidation: Item[] = [];
   const heldOut: Record<string, Item[]> = {};
-  if (args.synth) {
-    const synth = loadSynth(resolve(args.synth), () => true, (error) => {
+  if (synthDir) {
+    const synth = loadSynth(resolve(synthDir), () => true, (error) => {
       console.warn(`skipping ${error.message}`);
       skipped.push(error.message);
     });
@@ -202,7 +206,7 @@ async function main(): Promise<void> {
     heldOut.female = synth.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'female').map(item);
     heldOut.male = synth.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'male').map(item);
     heldOut.other = synth.filter((e) => e.heldOut && e.digit < 0).map(item);
-    console.log(`synthetic voices ${args.synth}: ${synthTrain.length} train, ${synthValidation.length} validation; held out ${heldOut.female.length} female + ${heldOut.male.length} male digits, ${heldOut.other.length} non-digits`);
+    console.log(`synthetic voices ${synthDir}: ${synthTrain.length} train, ${synthValidation.length} validation; held out ${heldOut.female.length} female + ${heldOut.male.length} male digits, ${heldOut.other.length} non-digits`);
   }
   const babblePool = train.map(asItem);
   const val = cleanWindows([...validation.map(asItem), ...synthValidation]);
@@ -223,7 +227,7 @@ async function main(): Promise<void> {
     (optimizer as unknown as { learningRate: number }).learningRate = baseLearningRate * factor;
     // Fresh augmentation every epoch, through the full streaming pipeline.
     const fraction = Number(args['synth-fraction']);
-    const nonSpeech: Item[] = args.synth
+    const nonSpeech: Item[] = synthDir
       ? Array.from({ length: Number(args['non-speech']) }, () => ({ samples: nonSpeechSound(16000, random), sampleRate: 16000, label: OTHER }))
       : [];
     const order = random.shuffle([...train.map(asItem), ...synthTrain.filter(() => random.next() < fraction), ...nonSpeech]);
@@ -289,7 +293,7 @@ async function main(): Promise<void> {
       quantized: evaluate(tst.truth, predictClasses(quantized.model, tst.windows), labels),
     },
     gate: { clipsWithoutSegment: tst.noSegment, clipsWithSeveralSegments: tst.several },
-    heldOutSynth: args.synth ? heldOutScores(quantized.model, heldOut) : undefined,
+    heldOutSynth: synthDir ? heldOutScores(quantized.model, heldOut) : undefined,
   };
   writeReport(outDir, report, labels);
   console.log(

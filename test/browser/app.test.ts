@@ -108,7 +108,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       expect(digits.map((d) => d.digit)).toEqual(clips.map((c) => Number(c[0])));
       for (const d of digits) {
         expect(d.confidence).toBeGreaterThan(0.5);
-        expect(d.probabilities).toHaveLength(10);
+        expect(d.probabilities).toHaveLength(11); // ten digits and "other"
         expect(d.endMs).toBeGreaterThan(d.startMs);
       }
       // Onsets ~0.8 s + clip length apart, in stream time.
@@ -128,7 +128,9 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
   }, 120_000);
 
   it('reloads offline from the service worker and still recognizes', async () => {
-    const clips = ['5_theo_0', '8_george_1'];
+    // This test is about working offline, not accuracy (that is the CLI test's job): two test
+    // clips the shipped model recognizes with high confidence through the CLI at 44.1 kHz.
+    const clips = ['3_nicolas_1', '8_george_1'];
     const mic = makeMicWav(dir, 'offline', clips, 44100);
     const server = await serve();
     const { url } = server;
@@ -241,4 +243,26 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       await server.close();
     }
   });
+
+  it('reports no digit for a sound that is not speech, then the digit that follows', async () => {
+    // A chord (0.6 s), then a spoken digit: only the digit may be reported.
+    const rate = 8000;
+    const chord = Float32Array.from({ length: rate * 0.6 }, (_, i) => 0.1 * (Math.sin((2 * Math.PI * 220 * i) / rate) + Math.sin((2 * Math.PI * 277 * i) / rate) + Math.sin((2 * Math.PI * 330 * i) / rate)));
+    const source = join(dir, 'chord-8k.wav');
+    writeFileSync(source, encodeWav16(concat(new Float32Array(4000), chord, new Float32Array(6400), fsddClip('3_nicolas_1').samples, new Float32Array(8000)), rate));
+    const path = join(dir, 'chord.wav');
+    execFileSync('sox', [source, '-r', '48000', '-b', '16', path]);
+    const server = await serve();
+    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(path) });
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      const digits = await listen(page, 1, 20_000);
+      expect(digits.map((d) => d.digit)).toEqual([3]);
+    } finally {
+      await browser.close();
+      browser = null;
+      await server.close();
+    }
+  }, 120_000);
 });

@@ -71,7 +71,7 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
     const dir = resolve('.cache/loso', speaker);
     if (!existsSync(join(dir, 'model.json'))) {
       console.log(`training the fold without ${speaker} (${args['loso-epochs']} epochs) → ${dir}`);
-      const synth = existsSync(join(args.synth!, 'manifest.json')) ? ['--synth', args.synth!] : [];
+      const synth = existsSync(join(args.synth!, 'manifest.json')) ? ['--synth', args.synth!] : ['--no-synth'];
       await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs']!, '--out', dir, '--data', args.data!, ...synth], { maxBuffer: 64 << 20 });
     }
     const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);

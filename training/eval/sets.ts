@@ -59,7 +59,7 @@ export function noisySet(fsddTest: EvalSet, snrDb: number, cacheDir: string): Ev
 export function synthSets(synthDir: string): EvalSet[] {
   const manifest = join(synthDir, 'manifest.json');
   if (!existsSync(manifest)) return [];
-  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).filter((e) => e.heldOut);
+  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).filter((e) => e.heldOut).map((e) => ({ ...e, path: join(synthDir, e.path) }));
   const set = (name: string, kind: EvalSet['kind'], f: (e: SynthEntry) => boolean): EvalSet => ({
     name,
     kind,

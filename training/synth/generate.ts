@@ -8,14 +8,14 @@
  *   .cache/synth/train/other/other_{word}_{speaker}_{take}.wav
  *   .cache/synth/heldout/female/{digit}_{speaker}_{take}.wav    (also .../male/)
  *   .cache/synth/heldout/other/…
- *   .cache/synth/manifest.json                                  (one entry per file)
+ *   .cache/synth/manifest.json        (one entry per file, paths relative to the folder)
  *
  * Usage: npm run synth -- [--out DIR] [--takes N] [--other N] [--seed N]
  * Requires espeak-ng (Debian package `espeak-ng`). Existing files are kept (cache).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { Random } from '../random';
 import { type SynthSpeaker, synthSpeakers } from './voices';
@@ -79,6 +79,36 @@ export async function synthesize(entry: SynthEntry, voice: string): Promise<void
   await run('espeak-ng', ['-v', voice, '-p', String(entry.pitch), '-s', String(entry.speed), '-a', String(entry.amplitude), '-w', entry.path, entry.text]);
 }
 
+/**
+ * Synthesizes every planned file that is not there yet (4 espeak-ng processes at a time) and
+ * writes `outDir/manifest.json` listing the files that exist.
+ *
+ * @returns the entries written to the manifest and the files that failed (path: reason)
+ */
+export async function writeSynth(outDir: string, entries: SynthEntry[], onProgress: (done: number) => void = () => {}): Promise<{ written: SynthEntry[]; failed: string[] }> {
+  const voices = new Map(synthSpeakers().map((s) => [s.id, s.voice]));
+  for (const dir of new Set(entries.map((e) => join(e.path, '..')))) mkdirSync(dir, { recursive: true });
+  const todo = entries.filter((e) => !existsSync(e.path));
+  let done = 0;
+  const failed: string[] = [];
+  const worker = async () => {
+    for (let entry = todo.pop(); entry; entry = todo.pop()) {
+      try {
+        await synthesize(entry, voices.get(entry.speaker)!);
+      } catch (error) {
+        failed.push(`${entry.path}: ${(error as Error).message}`);
+      }
+      onProgress(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  const written = entries.filter((e) => existsSync(e.path));
+  // Paths in the manifest are relative to its folder, so the cache can be read from anywhere.
+  const manifest = written.map((e) => ({ ...e, path: relative(outDir, e.path) }));
+  writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  return { written, failed };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -95,29 +125,13 @@ async function main(): Promise<void> {
   }
   const outDir = values.out!;
   const entries = planSynth(outDir, Number(values.takes), Number(values.other), Number(values.seed));
-  const voices = new Map(synthSpeakers().map((s) => [s.id, s.voice]));
-  for (const dir of new Set(entries.map((e) => join(e.path, '..')))) mkdirSync(dir, { recursive: true });
-  const todo = entries.filter((e) => !existsSync(e.path));
   const started = performance.now();
-  let done = 0;
-  const failed: string[] = [];
-  const worker = async () => {
-    for (let entry = todo.pop(); entry; entry = todo.pop()) {
-      try {
-        await synthesize(entry, voices.get(entry.speaker)!);
-      } catch (error) {
-        failed.push(`${entry.path}: ${(error as Error).message}`);
-      }
-      if (++done % 1000 === 0) console.log(`${done} files, ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    }
-  };
-  const total = todo.length;
-  await Promise.all(Array.from({ length: 4 }, worker));
-  const ok = entries.filter((e) => existsSync(e.path));
-  writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(ok, null, 1)}\n`);
+  const { written: ok, failed } = await writeSynth(outDir, entries, (done) => {
+    if (done % 1000 === 0) console.log(`${done} files, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  });
   const count = (f: (e: SynthEntry) => boolean) => ok.filter(f).length;
   console.log(
-    `synthesized ${total} new files in ${((performance.now() - started) / 1000).toFixed(0)} s; ${ok.length} in ${outDir}: ` +
+    `${ok.length} files in ${outDir} (${((performance.now() - started) / 1000).toFixed(0)} s): ` +
       `train ${count((e) => !e.heldOut && e.digit >= 0)} digits + ${count((e) => !e.heldOut && e.digit < 0)} other; ` +
       `held out ${count((e) => e.heldOut && e.digit >= 0 && e.gender === 'female')} female + ${count((e) => e.heldOut && e.digit >= 0 && e.gender === 'male')} male digits + ${count((e) => e.heldOut && e.digit < 0)} other`,
   );

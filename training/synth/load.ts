@@ -18,7 +18,7 @@ export interface SynthClip extends SynthEntry {
 export function loadSynth(dir: string, select: (e: SynthEntry) => boolean, onError: (error: WavDecodeError) => void): SynthClip[] {
   const manifest = join(dir, 'manifest.json');
   if (!existsSync(manifest)) throw new Error(`no synthetic speech in ${dir} (manifest.json missing): run \`npm run synth\` first`);
-  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).filter(select);
+  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).map((e) => ({ ...e, path: join(dir, e.path) })).filter(select);
   const out: SynthClip[] = [];
   for (const e of entries) {
     try {
