@@ -7,5 +7,3 @@ export const DIGIT_LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six
  */
 export const OTHER_LABEL = 'other';
 
-/** Number of digit classes. */
-export const NUM_DIGITS = DIGIT_LABELS.length;

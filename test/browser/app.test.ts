@@ -93,13 +93,22 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Serves the built app, launches Chromium with `args`, runs `fn`, and always cleans up both. */
+  async function withApp(args: string[], fn: (app: { browser: Browser; url: string; closeServer: () => Promise<void> }) => Promise<void>): Promise<void> {
+    const server = await serve();
+    const launched = await chromium.launch({ executablePath: chromiumPath!, args });
+    try {
+      await fn({ browser: launched, url: server.url, closeServer: server.close });
+    } finally {
+      await launched.close();
+      await server.close();
+    }
+  }
+
   it('emits exactly the spoken digits, in order, from a 48 kHz fake microphone, on wasm SIMD', async () => {
     const clips = ['4_george_0', '1_jackson_1', '7_lucas_2', '0_nicolas_3', '9_theo_4', '3_yweweler_0', '6_jackson_2', '2_george_4'];
     const mic = makeMicWav(dir, 'digits', clips, 48000);
-    const server = await serve();
-    const { url } = server;
-    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(mic.path) });
-    try {
+    await withApp(chromiumArgs(mic.path), async ({ browser, url }) => {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
@@ -120,11 +129,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       expect(shown?.trim()).toBe(String(digits.at(-1)!.digit));
       await expect.poll(() => page.locator('digit-listener').locator('[aria-live]').textContent()).toMatch(/confidence/);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-      browser = null;
-      await server.close();
-    }
+    });
   }, 120_000);
 
   it('reloads offline from the service worker and still recognizes', async () => {
@@ -132,27 +137,20 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
     // clips the shipped model recognizes with high confidence through the CLI at 44.1 kHz.
     const clips = ['3_nicolas_1', '8_george_1'];
     const mic = makeMicWav(dir, 'offline', clips, 44100);
-    const server = await serve();
-    const { url } = server;
-    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(mic.path) });
-    try {
+    await withApp(chromiumArgs(mic.path), async ({ browser, url, closeServer }) => {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(url);
       await page.evaluate(() => navigator.serviceWorker.ready);
       await page.reload(); // now controlled by the service worker
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-      await server.close(); // the origin is gone ...
+      await closeServer(); // the origin is gone ...
       await context.setOffline(true); // ... and so is the network
       await page.reload();
       await expect(page.locator('digit-listener')).toBeDefined();
       const digits = await listen(page, clips.length, (mic.seconds + 15) * 1000);
       expect(digits.map((d) => d.digit)).toEqual(clips.map((c) => Number(c[0])));
-    } finally {
-      await browser.close();
-      browser = null;
-      await server.close();
-    }
+    });
   }, 120_000);
 
   it('computes the same features in the browser as in Node (one frontend, two runtimes)', async () => {
@@ -201,12 +199,10 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
 
   it('shows a denied microphone in plain words and recovers on retry once allowed', async () => {
     const mic = makeMicWav(dir, 'denied', ['2_lucas_0'], 48000);
-    const server = await serve();
-    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(mic.path, false) });
-    try {
+    await withApp(chromiumArgs(mic.path, false), async ({ browser, url }) => {
       const context = await browser.newContext();
       const page = await context.newPage();
-      await page.goto(server.url);
+      await page.goto(url);
       const element = page.locator('digit-listener');
       await element.getByRole('button', { name: 'Start' }).click();
       await expect.poll(() => element.getAttribute('state')).toBe('denied');
@@ -215,11 +211,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       const digits = await listen(page, 1, (mic.seconds + 15) * 1000, 'Try again');
       expect(digits.map((d) => d.digit)).toEqual([2]);
       expect(await element.getAttribute('state')).toMatch(/listening|speech/);
-    } finally {
-      await browser.close();
-      browser = null;
-      await server.close();
-    }
+    });
   }, 120_000);
 
   it('serves an installable manifest with 192 and 512 px icons, maskable too', async () => {
@@ -252,17 +244,11 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
     writeFileSync(source, encodeWav16(concat(new Float32Array(4000), chord, new Float32Array(6400), fsddClip('3_nicolas_1').samples, new Float32Array(8000)), rate));
     const path = join(dir, 'chord.wav');
     execFileSync('sox', [source, '-r', '48000', '-b', '16', path]);
-    const server = await serve();
-    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(path) });
-    try {
+    await withApp(chromiumArgs(path), async ({ browser, url }) => {
       const page = await browser.newPage();
-      await page.goto(server.url);
+      await page.goto(url);
       const digits = await listen(page, 1, 20_000);
       expect(digits.map((d) => d.digit)).toEqual([3]);
-    } finally {
-      await browser.close();
-      browser = null;
-      await server.close();
-    }
+    });
   }, 120_000);
 });
