@@ -1,4 +1,4 @@
-import { StreamingResampler } from '../src/frontend/resampler';
+import { resample } from '../src/frontend/resampler';
 import { bandLimit } from './filters';
 import { generateNoise, mixAtSnr, type NoiseColour, rms } from './noise';
 import type { Random } from './random';
@@ -57,14 +57,7 @@ export interface Clip {
 const chance = (random: Random, p: number) => p > 0 && random.next() < p;
 
 function toRate(clip: Clip, sampleRate: number): Float32Array {
-  if (clip.sampleRate === sampleRate) return clip.samples;
-  const r = new StreamingResampler(clip.sampleRate, sampleRate);
-  const a = r.push(clip.samples);
-  const b = r.flush();
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+  return clip.sampleRate === sampleRate ? clip.samples : resample(clip.samples, clip.sampleRate, sampleRate);
 }
 
 /** Mixes 3–6 utterances from `pool` (resampled to `sampleRate`) at random offsets, unit RMS. */

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { decodeWav, WavDecodeError } from '../src/audio/wav';
+import type { WavDecodeError } from '../src/audio/wav';
+import { type Decoded, decodeAll } from './decode';
 
 /** One FSDD recording: `{digit}_{speaker}_{index}.wav`. */
 export interface FsddClip {
@@ -46,24 +47,11 @@ export function officialSplit(clip: FsddClip): Split {
 }
 
 /** A decoded clip: mono samples at its file's sample rate. */
-export interface LoadedClip extends FsddClip {
-  readonly sampleRate: number;
-  readonly samples: Float32Array;
-}
+export type LoadedClip = Decoded<FsddClip>;
 
 /**
  * Decodes clips; a bad WAV is reported through `onError` and skipped, the rest are returned.
  */
 export function loadClips(clips: FsddClip[], onError: (error: WavDecodeError) => void): LoadedClip[] {
-  const out: LoadedClip[] = [];
-  for (const clip of clips) {
-    try {
-      const audio = decodeWav(new Uint8Array(readFileSync(clip.path)), clip.path);
-      out.push({ ...clip, sampleRate: audio.sampleRate, samples: audio.samples });
-    } catch (error) {
-      if (error instanceof WavDecodeError) onError(error);
-      else onError(new WavDecodeError(clip.path, (error as Error).message));
-    }
-  }
-  return out;
+  return decodeAll(clips, onError);
 }

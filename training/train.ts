@@ -175,10 +175,11 @@ async function main(): Promise<void> {
 
   const dataDir = resolve(args.data!);
   const skipped: string[] = [];
-  const all = loadClips(listFsdd(dataDir), (error) => {
+  const reportSkipped = (error: Error) => {
     console.warn(`skipping ${error.message}`);
     skipped.push(error.message);
-  });
+  };
+  const all = loadClips(listFsdd(dataDir), reportSkipped);
   const random = new Random(seed);
   // Leave-one-speaker-out folds: the excluded speaker is in no split at all.
   const excluded = args['exclude-speaker'];
@@ -194,10 +195,7 @@ async function main(): Promise<void> {
   let synthValidation: Item[] = [];
   const heldOut: Record<string, Item[]> = {};
   if (synthDir) {
-    const synth = loadSynth(resolve(synthDir), () => true, (error) => {
-      console.warn(`skipping ${error.message}`);
-      skipped.push(error.message);
-    });
+    const synth = loadSynth(resolve(synthDir), () => true, reportSkipped);
     const item = (e: (typeof synth)[number]): Item => ({ samples: e.samples, sampleRate: e.sampleRate, label: e.digit >= 0 ? e.digit : OTHER });
     const trainVoices = synth.filter((e) => !e.heldOut);
     // Every 10th clip of the training voices validates; held-out voices only evaluate.

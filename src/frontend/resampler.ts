@@ -186,3 +186,19 @@ export class StreamingResampler {
     return produced === out.length ? out : out.subarray(0, produced);
   }
 }
+
+/**
+ * Resamples a whole finite signal (push + flush of a {@link StreamingResampler}).
+ *
+ * @returns `[ceil(n · outputRate / inputRate)]` samples at `outputRate`
+ * @throws RangeError for unusable rates (see the class)
+ */
+export function resample(samples: Float32Array, inputRate: number, outputRate: number): Float32Array {
+  const resampler = new StreamingResampler(inputRate, outputRate);
+  const head = resampler.push(samples);
+  const tail = resampler.flush();
+  const out = new Float32Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
+}

@@ -41,6 +41,7 @@ export function noisySet(fsddTest: EvalSet, snrDb: number, cacheDir: string): Ev
   const random = new Random(1000 + snrDb);
   const files = fsddTest.files.map((f) => {
     const path = join(dir, basename(f.path));
+    // Drawn even for a cached file, so every file's noise is the same whatever is cached.
     const noise = officeNoise(16000 * 3, 8000, random);
     if (existsSync(path)) return { path, digit: f.digit };
     const audio = decodeWav(new Uint8Array(readFileSync(f.path)), f.path);

@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeWav, WavDecodeError } from '../../src/audio/wav';
+import type { WavDecodeError } from '../../src/audio/wav';
+import { type Decoded, decodeAll } from '../decode';
 import type { SynthEntry } from './generate';
 
 /** A decoded synthetic clip. */
-export interface SynthClip extends SynthEntry {
-  readonly sampleRate: number;
-  readonly samples: Float32Array;
-}
+export type SynthClip = Decoded<SynthEntry>;
 
 /**
  * Reads `DIR/manifest.json` written by `npm run synth` and decodes the selected files; a bad WAV
@@ -19,14 +17,5 @@ export function loadSynth(dir: string, select: (e: SynthEntry) => boolean, onErr
   const manifest = join(dir, 'manifest.json');
   if (!existsSync(manifest)) throw new Error(`no synthetic speech in ${dir} (manifest.json missing): run \`npm run synth\` first`);
   const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).map((e) => ({ ...e, path: join(dir, e.path) })).filter(select);
-  const out: SynthClip[] = [];
-  for (const e of entries) {
-    try {
-      const audio = decodeWav(new Uint8Array(readFileSync(e.path)), e.path);
-      out.push({ ...e, sampleRate: audio.sampleRate, samples: audio.samples });
-    } catch (error) {
-      onError(error instanceof WavDecodeError ? error : new WavDecodeError(e.path, (error as Error).message));
-    }
-  }
-  return out;
+  return decodeAll(entries, onError);
 }
