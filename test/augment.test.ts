@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { augmentClip, DEFAULT_AUGMENT_CONFIG, maskWindow } from '../training/augment';
+import { augmentClip, DEFAULT_AUGMENT_CONFIG, maskWindow, NO_AUGMENTATION } from '../training/augment';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { fsddClip } from './helpers/fsdd';
 import { bandLimit } from '../training/filters';
@@ -88,7 +88,7 @@ describe('augmentClip', () => {
     const random = new Random(2);
     let found = 0;
     for (let i = 0; i < 10; i++) {
-      const out = augmentClip(clip.samples, clip.sampleRate, random, { ...all, snrDb: [15, 30] }, pool);
+      const out = augmentClip(clip.samples, clip.sampleRate, random, { ...all, snrDb: [15, 30] }, { babblePool: pool });
       expect(out.samples.every(Number.isFinite)).toBe(true);
       const pipeline = new StreamingPipeline(out.sampleRate);
       if ([...pipeline.push(out.samples).windows, ...pipeline.flush().windows].length >= 1) found++;
@@ -99,8 +99,9 @@ describe('augmentClip', () => {
   it('draws no random numbers for augmentations that are off (defaults stay reproducible)', () => {
     const a = new Random(3);
     const b = new Random(3);
-    augmentClip(clip.samples, clip.sampleRate, a);
-    augmentClip(clip.samples, clip.sampleRate, b, { ...DEFAULT_AUGMENT_CONFIG, reverbProbability: 0, speedProbability: 0 }, pool);
+    // Babble, sound events and pitch copies at probability 0 draw nothing, even when available.
+    augmentClip(clip.samples, clip.sampleRate, a, NO_AUGMENTATION);
+    augmentClip(clip.samples, clip.sampleRate, b, { ...NO_AUGMENTATION, noiseProbability: 0 }, { babblePool: pool, pitchVariants: [clip.samples] });
     expect(a.next()).toBe(b.next());
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import type { DigitDetection } from '../src/pipeline/recognizer';
 import { writeEvalReport } from '../training/eval/report';
 import { scoreSet } from '../training/eval/score';
 import { labelledFolder, noisySet, nonSpeechSet } from '../training/eval/sets';
+import { fsddTestSet, speakerSet } from '../training/eval/suite';
+import type { AblationReport } from '../training/eval/ablation-report';
 import { rms } from '../training/noise';
 import { FSDD_DIR } from './helpers/fsdd';
 
@@ -47,11 +49,34 @@ describe('evaluation suite', () => {
     expect(scoreSet(other, [[hit(1)], [], [], null, [], [], [], []])).toMatchObject({ falseAcceptRate: 1 / 8, unreadable: 1 });
   });
 
-  it('writes markdown and an HTML page with its pictures', () => {
+  it('leaves one speaker out of the FSDD sets for a model trained without him', () => {
+    const set = fsddTestSet(FSDD_DIR, 'nicolas');
+    expect(set.files).toHaveLength(250);
+    expect(set.files.some((f) => f.path.includes('_nicolas_'))).toBe(false);
+    expect(speakerSet(FSDD_DIR, 'nicolas', 'n').files).toHaveLength(500);
+  });
+
+  it('writes markdown and an HTML page with its pictures, and the ablation table', () => {
+    const set = { name: 'FSDD official test', kind: 'digits' as const, files: [0, 1].map((d) => ({ path: `${d}.wav`, digit: d })) };
+    const words = { name: 'words', kind: 'non-digits' as const, files: [{ path: 'x.wav', digit: -1 }, { path: 'y.wav', digit: -1 }] };
+    const variant = (name: string, digits: DigitDetection[][], accepted: DigitDetection[][]) => ({ name, without: name, flags: [], scores: [scoreSet(set, digits), scoreSet(words, accepted)] });
+    const ablation: AblationReport = {
+      epochs: 2,
+      synthFraction: 0.25,
+      speaker: 'nicolas',
+      createdAt: 'now',
+      variants: [variant('full', [[hit(0)], [hit(1)]], [[], []]), variant('no-speed', [[hit(0)], []], [[hit(1)], []])],
+    };
+    writeFileSync(join(dir, 'ablation.json'), JSON.stringify(ablation));
     const score = scoreSet({ ...test, files: test.files.slice(0, 2) }, [[hit(test.files[0].digit)], []]);
-    writeEvalReport(dir, { model: 'm', createdAt: 'now', confidenceThreshold: 0.5, sets: [score, { ...score, name: 'noise 10', snrDb: 10 }], training: [{ epoch: 1, loss: 1, validationAccuracy: 0.5 }, { epoch: 2, loss: 0.5, validationAccuracy: 0.8 }], seconds: 1 });
+    writeEvalReport(dir, { model: 'm', createdAt: 'now', confidenceThreshold: 0.5, ablation, sets: [score, { ...score, name: 'noise 10', snrDb: 10 }], training: [{ epoch: 1, loss: 1, validationAccuracy: 0.5 }, { epoch: 2, loss: 0.5, validationAccuracy: 0.8 }], seconds: 1 });
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(4); // SNR curve, 2 training curves, confusion matrices
-    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/\| FSDD official test \| 2 \| 50\.00 % \|/);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| FSDD official test \| 2 \| 50\.00 % \|/);
+    // Without speed: accuracy 100 % → 50 % (−50 points), false accepts 0 % → 50 % (+50).
+    expect(md).toMatch(/\| FSDD official test \| 100\.0 % \| -50\.0 \|/);
+    expect(md).toMatch(/\| words \(false accepts\) \| 0\.0 % \| \+50\.0 \|/);
+    expect(html).toContain('<h2>Ablation</h2>');
   });
 });

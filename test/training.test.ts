@@ -14,16 +14,18 @@ import { synthSpeakers } from '../training/synth/voices';
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
 const out = mkdtempSync(join(tmpdir(), 'digit-train-'));
+// A feature cache of its own, so tests neither use nor fill the project's .cache/features.
+const cache = ['--feature-cache', join(out, 'features')];
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
   it('trains through the streaming pipeline and exports a uint8 model with a report that loads', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--no-synth', '--limit', '200', '--epochs', '1', '--out', out], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--no-synth', '--limit', '200', '--epochs', '1', '--out', out, ...cache], {
       cwd: ROOT,
       maxBuffer: 16 * 1024 * 1024,
     });
     expect(stdout).toMatch(/on wasm \(SIMD on\)/);
-    expect(stdout).toMatch(/epoch {2}1\/1 {2}loss \d+\.\d+ .* ETA/);
+    expect(stdout).toMatch(/epoch {2}1\/1 {2}\d+ windows {2}loss \d+\.\d+ .* ETA/);
     expect(stdout).toMatch(/test accuracy: float \d+\.\d+%, uint8 \d+\.\d+%/);
     for (const f of ['model.json', 'weights.bin', 'report.json', 'report.md']) expect(existsSync(join(out, f))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).weightsManifest[0].weights;
@@ -38,10 +40,12 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
     model.dispose();
   }, 240_000);
 
-  it('is reproducible from its seed', async () => {
-    // Same seed, same data → the same weights, byte for byte.
+  it('is reproducible from its seed, and cached features train exactly like fresh ones', async () => {
+    // Same seed, same data → the same weights, byte for byte; the first run computed the
+    // features, this one reads them from the cache.
     const second = join(out, 'again');
-    await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--no-synth', '--limit', '200', '--epochs', '1', '--out', second], { cwd: ROOT });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--no-synth', '--limit', '200', '--epochs', '1', '--out', second, ...cache], { cwd: ROOT });
+    expect(stdout).toMatch(/1 of 1 epochs' features came from the cache/);
     expect(readFileSync(join(second, 'weights.bin')).equals(readFileSync(join(out, 'weights.bin')))).toBe(true);
   }, 240_000);
 
@@ -54,7 +58,7 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
     expect(failed).toEqual([]);
     expect(written).toHaveLength(12 * 11);
     const model = join(out, 'with-synth');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--synth', synthDir, '--limit', '100', '--epochs', '1', '--non-speech', '20', '--out', model], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--synth', synthDir, '--limit', '100', '--epochs', '1', '--non-speech', '20', '--out', model, ...cache], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
     expect(stdout).toMatch(/synthetic voices .*: \d+ train, \d+ validation; held out \d+ female \+ \d+ male digits, 4 non-digits/);
     const report = JSON.parse(readFileSync(join(model, 'report.json'), 'utf8'));
     expect(report.heldOutSynth.counts.other).toBe(4);

@@ -1,6 +1,7 @@
 import { resample } from '../src/frontend/resampler';
 import { bandLimit } from './filters';
 import { generateNoise, mixAtSnr, type NoiseColour, rms } from './noise';
+import { nonSpeechSound } from './nonspeech';
 import type { Random } from './random';
 import { convolve, syntheticImpulseResponse } from './reverb';
 
@@ -27,26 +28,58 @@ export interface AugmentConfig {
   readonly telephoneProbability: number;
   /** Probability of babble (3–6 other utterances mixed) instead of generated noise, at snrDb. */
   readonly babbleProbability: number;
+  /**
+   * Probability of a background of non-speech sound events (clicks, tones, chords, bursts from
+   * {@link nonSpeechSound}) instead of generated noise, at snrDb.
+   */
+  readonly soundsProbability: number;
+  /** Probability of using a pitch-shifted copy of the clip (see training/pitch.ts), when it has some. */
+  readonly pitchProbability: number;
 }
 
 /**
- * Defaults of the shipped model. Augmentations at probability 0 draw no random numbers, so
- * adding one does not change what the existing ones do.
+ * The shipped model's recipe. Augmentations at probability 0 draw no random numbers, so
+ * switching one off changes nothing else (the ablation relies on it).
  */
 export const DEFAULT_AUGMENT_CONFIG: AugmentConfig = Object.freeze({
   leadSeconds: [0, 0.6] as const,
   tailSeconds: [0.05, 0.4] as const,
   gainDb: [-12, 12] as const,
-  noiseProbability: 0.6,
-  snrDb: [5, 35] as const,
+  noiseProbability: 0.7,
+  snrDb: [0, 30] as const,
   noiseColours: ['white', 'pink', 'brown'] as const,
-  speedProbability: 0,
+  speedProbability: 0.5,
   speedRange: [0.85, 1.2] as const,
-  reverbProbability: 0,
+  reverbProbability: 0.3,
   rt60Seconds: [0.1, 0.8] as const,
+  telephoneProbability: 0.15,
+  babbleProbability: 0.2,
+  soundsProbability: 0.2,
+  pitchProbability: 0.4,
+});
+
+/** Every waveform augmentation off: the clip as it is, in silence at its own level. */
+export const NO_AUGMENTATION: AugmentConfig = Object.freeze({
+  ...DEFAULT_AUGMENT_CONFIG,
+  leadSeconds: [0.3, 0.3] as const,
+  tailSeconds: [0.2, 0.2] as const,
+  gainDb: [0, 0] as const,
+  noiseProbability: 0,
+  speedProbability: 0,
+  reverbProbability: 0,
   telephoneProbability: 0,
   babbleProbability: 0,
+  soundsProbability: 0,
+  pitchProbability: 0,
 });
+
+/** What augmentations draw from besides the clip itself. */
+export interface AugmentSources {
+  /** Utterances to build babble from (any rates). */
+  readonly babblePool?: readonly Clip[];
+  /** Pitch-shifted copies of this clip, at its sample rate. */
+  readonly pitchVariants?: readonly Float32Array[];
+}
 
 /** A mono clip and its sample rate. */
 export interface Clip {
@@ -77,9 +110,23 @@ function babble(length: number, sampleRate: number, pool: readonly Clip[], rando
   return out;
 }
 
+/** Unit-RMS background of non-speech sound events (with their silent gaps) of `length` samples. */
+function soundEvents(length: number, sampleRate: number, random: Random): Float32Array {
+  const out = new Float32Array(length);
+  for (let at = -random.int(sampleRate / 2); at < length; ) {
+    const sound = nonSpeechSound(sampleRate, random);
+    for (let i = Math.max(0, -at); i < sound.length && at + i < length; i++) out[at + i] += sound[i];
+    at += sound.length;
+  }
+  const r = rms(out) || 1;
+  for (let i = 0; i < length; i++) out[i] /= r;
+  return out;
+}
+
 /**
- * Places a clip in a short stream with random speed, reverberation, band-limit, lead/tail, gain
- * and additive noise (generated white/pink/brown, or babble from `babblePool`).
+ * Places a clip in a short stream with random pitch shift, speed, reverberation, band-limit,
+ * lead/tail, gain and additive noise (generated white/pink/brown, babble from
+ * `sources.babblePool`, or a background of non-speech sound events).
  *
  * @param samples the clip, mono at `sampleRate` Hz
  * @returns a new, longer signal; speed perturbation changes its sample rate (rounded to 100 Hz
@@ -90,10 +137,12 @@ export function augmentClip(
   sampleRate: number,
   random: Random,
   config: AugmentConfig = DEFAULT_AUGMENT_CONFIG,
-  babblePool: readonly Clip[] = [],
+  sources: AugmentSources = {},
 ): Clip {
+  const { babblePool = [], pitchVariants = [] } = sources;
   let rate = sampleRate;
   let speech = samples;
+  if (pitchVariants.length > 0 && chance(random, config.pitchProbability)) speech = pitchVariants[random.int(pitchVariants.length)];
   if (chance(random, config.speedProbability)) {
     // Playing the samples at rate·factor: tempo and pitch scale by the factor.
     rate = Math.round((sampleRate * random.uniform(...config.speedRange)) / 100) * 100;
@@ -110,6 +159,7 @@ export function augmentClip(
   if (random.next() < config.noiseProbability) {
     let noise: Float32Array;
     if (babblePool.length > 0 && chance(random, config.babbleProbability)) noise = babble(out.length, rate, babblePool, random);
+    else if (chance(random, config.soundsProbability)) noise = soundEvents(out.length, rate, random);
     else noise = generateNoise(out.length, config.noiseColours[random.int(config.noiseColours.length)], random);
     out = mixAtSnr(out, noise, rms(speech) * gain, random.uniform(...config.snrDb));
   }

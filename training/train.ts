@@ -1,24 +1,34 @@
 /**
- * `npm run train` — trains the digit CNN on FSDD through the product's own streaming pipeline
- * and exports it uint8-quantized to `models/<name>/` with a report.
+ * `npm run train` — trains the digit CNN on FSDD (and synthetic voices) through the product's
+ * own streaming pipeline and exports it uint8-quantized to `models/<name>/` with a report.
  *
  * Usage: npm run train -- [--data DIR] [--name NAME | --out DIR] [--epochs N] [--batch N]
  *                         [--seed N] [--limit N] [--learning-rate LR] [--no-spec-augment]
- *                         [--noise-probability P] [--min-snr DB]
  *                         [--synth DIR | --no-synth] [--synth-fraction F] [--non-speech N]
- *                         [--speed P] [--reverb P] [--telephone P] [--babble P]
+ *                         [--noise P] [--min-snr DB] [--speed P] [--pitch P] [--reverb P]
+ *                         [--telephone P] [--babble P] [--sounds P] [--no-gain] [--no-shift]
  *                         [--exclude-speaker NAME]   (leave-one-speaker-out folds)
- * The last four are probabilities (default 0, off) of speed perturbation 0.85–1.2, room reverb
- * RT60 0.1–0.8 s, a 300–3400 Hz band-limit, and babble (FSDD training clips) as the noise.
- * The shipped model: `npm run synth && npm run train` (30 epochs, ≈ 30 min on 2 cores).
+ *                         [--feature-cache DIR]
+ * The probabilities (defaults: the shipped recipe, DEFAULT_AUGMENT_CONFIG in augment.ts) are
+ * of: additive noise at --min-snr…30 dB; speed perturbation 0.85–1.2; a pitch-shifted copy
+ * (SoX, −2…+6 semitones, FSDD clips); room reverb RT60 0.1–0.8 s; a 300–3400 Hz band-limit;
+ * and, when noise is added, babble (synthetic training voices) or a background of non-speech
+ * sound events instead of white/pink/brown noise. 0 switches one off (the ablation does).
+ * The shipped model: `npm run synth && npm run train` (≈ 20 min on 2 cores).
  * With synthetic speech (`--synth`, default .cache/synth from `npm run synth`) the model also learns the synthetic training voices
  * (a random fraction F of them each epoch) and an extra "other" class from their non-digit words
  * plus N fresh non-speech sounds per epoch; the report adds the held-out synthetic voices.
  * The learning rate drops to 30 % after 60 % of the epochs and to 10 % after 85 %.
- * `--limit N` keeps only N training clips (smoke runs in CI).
+ * `--limit N` keeps only N FSDD training clips (smoke runs in CI).
+ *
+ * Features: a worker thread augments and featurises epoch n+1 while this thread trains on
+ * epoch n, and writes them to --feature-cache (default .cache/features/<recipe hash>); every
+ * clip's augmentation is seeded by (seed, epoch, clip), so another run with the same recipe —
+ * a leave-one-speaker-out fold, a different model — reads them back instead.
  */
-import { parseArgs } from 'node:util';
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_PIPELINE_CONFIG } from '../src/pipeline/streaming-pipeline';
@@ -29,19 +39,24 @@ import { DEFAULT_INPUT_NORMALIZATION, normalizeWindow } from '../src/model/input
 import { DIGIT_LABELS, OTHER_LABEL } from '../src/model/labels';
 import type { ModelMetadata } from '../src/model/metadata';
 import { fileSystemModel } from '../src/model/node-io';
-import { augmentClip, DEFAULT_AUGMENT_CONFIG, maskWindow } from './augment';
+import { type AugmentConfig, DEFAULT_AUGMENT_CONFIG, maskWindow } from './augment';
 import { exportQuantizedModel } from './export';
+import { DEFAULT_FEATURE_CACHE, recipeCacheDir } from './features/cache';
+import { fsddId } from './features/compute';
+import { type ClipSources, clipSeed, type FeatureJob, type FeatureRecipe, nonSpeechId } from './features/plan';
+import { EpochFeatureSource } from './features/source';
 import { DEFAULT_FSDD_DIR, type LoadedClip, listFsdd, loadClips, officialSplit } from './fsdd';
 import { evaluate } from './metrics';
 import { buildModel } from './model';
+import { PITCH_SHIFT_CENTS, pitchShiftedCopies } from './pitch';
 import { Random } from './random';
 import { type TrainingReport, writeReport } from './report';
 import { registerWasmGradientKernels } from './wasm-gradients';
-import { nonSpeechSound } from './nonspeech';
 import { DEFAULT_SYNTH_DIR } from './synth/generate';
-import { loadSynth } from './synth/load';
+import { loadSynth, readSynthManifest } from './synth/load';
 import { mainUtteranceWindow } from './windows';
 
+const D = DEFAULT_AUGMENT_CONFIG;
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string', default: DEFAULT_FSDD_DIR },
@@ -53,17 +68,22 @@ const { values: args } = parseArgs({
     limit: { type: 'string' },
     'learning-rate': { type: 'string', default: '0.002' },
     'no-spec-augment': { type: 'boolean', default: false },
-    'noise-probability': { type: 'string', default: String(DEFAULT_AUGMENT_CONFIG.noiseProbability) },
-    'min-snr': { type: 'string', default: String(DEFAULT_AUGMENT_CONFIG.snrDb[0]) },
     synth: { type: 'string', default: DEFAULT_SYNTH_DIR },
     'no-synth': { type: 'boolean', default: false },
     'synth-fraction': { type: 'string', default: '0.5' },
     'non-speech': { type: 'string', default: '600' },
     'exclude-speaker': { type: 'string' },
-    speed: { type: 'string', default: '0' },
-    reverb: { type: 'string', default: '0' },
-    telephone: { type: 'string', default: '0' },
-    babble: { type: 'string', default: '0' },
+    noise: { type: 'string', default: String(D.noiseProbability) },
+    'min-snr': { type: 'string', default: String(D.snrDb[0]) },
+    speed: { type: 'string', default: String(D.speedProbability) },
+    pitch: { type: 'string', default: String(D.pitchProbability) },
+    reverb: { type: 'string', default: String(D.reverbProbability) },
+    telephone: { type: 'string', default: String(D.telephoneProbability) },
+    babble: { type: 'string', default: String(D.babbleProbability) },
+    sounds: { type: 'string', default: String(D.soundsProbability) },
+    'no-gain': { type: 'boolean', default: false },
+    'no-shift': { type: 'boolean', default: false },
+    'feature-cache': { type: 'string', default: DEFAULT_FEATURE_CACHE },
   },
 });
 
@@ -85,14 +105,23 @@ interface Item {
   readonly sampleRate: number;
   readonly label: number;
 }
-const augmentConfig = {
-  ...DEFAULT_AUGMENT_CONFIG,
-  noiseProbability: Number(args['noise-probability']),
-  snrDb: [Number(args['min-snr']), DEFAULT_AUGMENT_CONFIG.snrDb[1]] as const,
-  speedProbability: Number(args.speed),
-  reverbProbability: Number(args.reverb),
-  telephoneProbability: Number(args.telephone),
-  babbleProbability: Number(args.babble),
+const probability = (name: string, value: string | undefined): number => {
+  const p = Number(value);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`--${name} must be a probability in [0, 1], got ${value}`);
+  return p;
+};
+const augmentConfig: AugmentConfig = {
+  ...D,
+  noiseProbability: probability('noise', args.noise),
+  snrDb: [Number(args['min-snr']), D.snrDb[1]] as const,
+  speedProbability: probability('speed', args.speed),
+  pitchProbability: probability('pitch', args.pitch),
+  reverbProbability: probability('reverb', args.reverb),
+  telephoneProbability: probability('telephone', args.telephone),
+  babbleProbability: probability('babble', args.babble),
+  soundsProbability: probability('sounds', args.sounds),
+  ...(args['no-gain'] ? { gainDb: [0, 0] as const } : {}),
+  ...(args['no-shift'] ? { leadSeconds: [0.3, 0.3] as const, tailSeconds: [0.2, 0.2] as const } : {}),
 };
 
 const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`);
@@ -179,36 +208,66 @@ async function main(): Promise<void> {
     console.warn(`skipping ${error.message}`);
     skipped.push(error.message);
   };
-  const all = loadClips(listFsdd(dataDir), reportSkipped);
+  const listed = listFsdd(dataDir);
   const random = new Random(seed);
   // Leave-one-speaker-out folds: the excluded speaker is in no split at all.
   const excluded = args['exclude-speaker'];
-  if (excluded && !all.some((c) => c.speaker === excluded)) throw new Error(`--exclude-speaker ${excluded}: no such FSDD speaker`);
-  let train = all.filter((c) => officialSplit(c) === 'train' && c.speaker !== excluded);
-  const validation = all.filter((c) => officialSplit(c) === 'validation' && c.speaker !== excluded);
-  const test = all.filter((c) => officialSplit(c) === 'test' && c.speaker !== excluded);
+  if (excluded && !listed.some((c) => c.speaker === excluded)) throw new Error(`--exclude-speaker ${excluded}: no such FSDD speaker`);
+  const kept = listed.filter((c) => c.speaker !== excluded);
+  // Training clips are decoded by the feature worker; validation and test clips here.
+  let train = kept.filter((c) => officialSplit(c) === 'train');
+  const validation = loadClips(kept.filter((c) => officialSplit(c) === 'validation'), reportSkipped);
+  const test = loadClips(kept.filter((c) => officialSplit(c) === 'test'), reportSkipped);
   if (args.limit) train = random.shuffle([...train]).slice(0, Number(args.limit));
   console.log(`FSDD ${dataDir}: ${train.length} train, ${validation.length} validation, ${test.length} test clips`);
 
   const asItem = (c: LoadedClip): Item => ({ samples: c.samples, sampleRate: c.sampleRate, label: c.digit });
-  let synthTrain: Item[] = [];
+  let synthTrain: ClipSources['synth'] = [];
   let synthValidation: Item[] = [];
+  let synthIdentity = '';
   const heldOut: Record<string, Item[]> = {};
   if (synthDir) {
-    const synth = loadSynth(resolve(synthDir), () => true, reportSkipped);
-    const item = (e: (typeof synth)[number]): Item => ({ samples: e.samples, sampleRate: e.sampleRate, label: e.digit >= 0 ? e.digit : OTHER });
-    const trainVoices = synth.filter((e) => !e.heldOut);
+    const entries = readSynthManifest(resolve(synthDir));
+    synthIdentity = createHash('sha256').update(JSON.stringify(entries.map((e) => [e.path.slice(resolve(synthDir).length), e.pitch, e.speed, e.amplitude]))).digest('hex');
+    const trainVoices = entries.filter((e) => !e.heldOut);
     // Every 10th clip of the training voices validates; held-out voices only evaluate.
-    synthTrain = trainVoices.filter((_, i) => i % 10 !== 0).map(item);
-    synthValidation = trainVoices.filter((_, i) => i % 10 === 0).map(item);
-    heldOut.female = synth.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'female').map(item);
-    heldOut.male = synth.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'male').map(item);
-    heldOut.other = synth.filter((e) => e.heldOut && e.digit < 0).map(item);
+    synthTrain = trainVoices.filter((_, i) => i % 10 !== 0).map((e) => ({ id: e.path.slice(resolve(synthDir).length + 1), path: e.path, digit: e.digit >= 0 ? e.digit : OTHER }));
+    const validationPaths = new Set(trainVoices.filter((_, i) => i % 10 === 0).map((e) => e.path));
+    const decoded = loadSynth(resolve(synthDir), (e) => e.heldOut || validationPaths.has(e.path), reportSkipped);
+    const item = (e: (typeof decoded)[number]): Item => ({ samples: e.samples, sampleRate: e.sampleRate, label: e.digit >= 0 ? e.digit : OTHER });
+    synthValidation = decoded.filter((e) => !e.heldOut).map(item);
+    heldOut.female = decoded.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'female').map(item);
+    heldOut.male = decoded.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'male').map(item);
+    heldOut.other = decoded.filter((e) => e.heldOut && e.digit < 0).map(item);
     console.log(`synthetic voices ${synthDir}: ${synthTrain.length} train, ${synthValidation.length} validation; held out ${heldOut.female.length} female + ${heldOut.male.length} male digits, ${heldOut.other.length} non-digits`);
   }
-  const babblePool = train.map(asItem);
   const val = cleanWindows([...validation.map(asItem), ...synthValidation]);
   const tst = cleanWindows(test.map(asItem));
+
+  // Pitch-shifted copies of the real recordings, made once with SoX (only if the recipe uses them).
+  const pitchCopies = augmentConfig.pitchProbability > 0 ? Object.fromEntries(await pitchShiftedCopies(train.map((c) => c.path))) : {};
+  const sources: ClipSources = { fsdd: train.map((c) => ({ path: c.path, digit: c.digit })), pitchCopies, synth: synthTrain, babbleFromSynth: synthTrain.length > 0, otherLabel: OTHER };
+  const recipe: FeatureRecipe = { seed, augment: augmentConfig, shape: { frames: windowFrames, melBins } };
+  const cacheDir = recipeCacheDir(resolve(args['feature-cache']!), recipe, {
+    pipeline: DEFAULT_PIPELINE_CONFIG,
+    normalization: DEFAULT_INPUT_NORMALIZATION,
+    fsdd: dataDir,
+    pitch: augmentConfig.pitchProbability > 0 ? PITCH_SHIFT_CENTS : [],
+    synth: synthIdentity,
+    // Babble from FSDD (no synthetic voices) depends on which FSDD clips take part.
+    babble: sources.babbleFromSynth ? 'synth' : createHash('sha256').update(sources.fsdd.map((c) => c.path).join()).digest('hex'),
+  });
+  const features = new EpochFeatureSource({ sources, recipe, cacheDir }, (message) => reportSkipped(new Error(message)));
+  const fraction = Number(args['synth-fraction']);
+  const nonSpeechCount = synthDir ? Number(args['non-speech']) : 0;
+  /** The clips of one epoch: every FSDD training clip, a seeded fraction of the synthetic ones, fresh non-speech sounds. */
+  const epochJobs = (epoch: number): FeatureJob[] => [
+    ...sources.fsdd.map((c) => ({ id: fsddId(c.path), label: c.digit })),
+    ...synthTrain.filter((c) => new Random(clipSeed(seed, epoch, `select:${c.id}`)).next() < fraction).map((c) => ({ id: c.id, label: c.digit })),
+    ...Array.from({ length: nonSpeechCount }, (_, n) => ({ id: nonSpeechId(epoch, n), label: OTHER })),
+  ];
+  console.log(`features: ${cacheDir}`);
+  features.prefetch(1, epochJobs(1));
 
   const model = buildModel(windowFrames, melBins, labels.length, seed);
   const baseLearningRate = Number(args['learning-rate']);
@@ -223,31 +282,28 @@ async function main(): Promise<void> {
     // Step decay. AdamOptimizer reads its (TS-protected) learningRate on every update.
     const factor = epoch > 0.85 * epochs ? 0.1 : epoch > 0.6 * epochs ? 0.3 : 1;
     (optimizer as unknown as { learningRate: number }).learningRate = baseLearningRate * factor;
-    // Fresh augmentation every epoch, through the full streaming pipeline.
-    const fraction = Number(args['synth-fraction']);
-    const nonSpeech: Item[] = synthDir
-      ? Array.from({ length: Number(args['non-speech']) }, () => ({ samples: nonSpeechSound(16000, random), sampleRate: 16000, label: OTHER }))
-      : [];
-    const order = random.shuffle([...train.map(asItem), ...synthTrain.filter(() => random.next() < fraction), ...nonSpeech]);
-    const xs: Float32Array[] = [];
-    const ys: number[] = [];
-    for (const clip of order) {
-      const augmented = augmentClip(clip.samples, clip.sampleRate, random, augmentConfig, babblePool);
-      const { window } = mainUtteranceWindow(augmented.samples, augmented.sampleRate);
-      if (!window) continue; // e.g. a quiet clip drowned at low SNR: nothing the product would classify
-      const x = normalizeWindow(window.features);
-      if (!args['no-spec-augment']) maskWindow(x, windowFrames, melBins, random);
-      xs.push(x);
-      ys.push(clip.label);
-    }
+    // Fresh augmentation every epoch, through the full streaming pipeline (computed while the
+    // previous epoch trained). A clip the gate finds nothing in — e.g. a quiet clip drowned at
+    // low SNR — is skipped: the product would classify nothing either.
+    const epochFeatures = await features.get(epoch);
+    const waited = (performance.now() - t0) / 1000;
+    if (epoch < epochs) features.prefetch(epoch + 1, epochJobs(epoch + 1));
+    const rows = random.shuffle(epochFeatures.jobs.map((_, i) => i).filter((i) => epochFeatures.present[i]));
     let lossSum = 0;
     let correct = 0;
-    for (let i = 0; i < xs.length; i += batchSize) {
-      const n = Math.min(batchSize, xs.length - i);
+    for (let i = 0; i < rows.length; i += batchSize) {
+      const n = Math.min(batchSize, rows.length - i);
       const data = new Float32Array(n * windowSize);
-      for (let j = 0; j < n; j++) data.set(xs[i + j], j * windowSize);
+      const ys: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const row = rows[i + j];
+        const x = epochFeatures.windows.slice(row * windowSize, (row + 1) * windowSize);
+        if (!args['no-spec-augment']) maskWindow(x, windowFrames, melBins, random);
+        data.set(x, j * windowSize);
+        ys.push(epochFeatures.jobs[row].label);
+      }
       const x = tf.tensor4d(data, [n, windowFrames, melBins, 1]);
-      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(ys.slice(i, i + n), 'int32'), labels.length));
+      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(ys, 'int32'), labels.length));
       const [loss, acc] = (await model.trainOnBatch(x, y)) as number[];
       x.dispose();
       y.dispose();
@@ -256,14 +312,16 @@ async function main(): Promise<void> {
     }
     const validationAccuracy = evaluate(val.truth, predictClasses(model, val.windows), labels).accuracy;
     const seconds = (performance.now() - t0) / 1000;
-    history.push({ epoch, loss: lossSum / xs.length, trainAccuracy: correct / xs.length, validationAccuracy, seconds });
+    history.push({ epoch, loss: lossSum / rows.length, trainAccuracy: correct / rows.length, validationAccuracy, seconds });
     const elapsed = (performance.now() - trainStarted) / 1000;
     const eta = (elapsed / epoch) * (epochs - epoch);
     console.log(
-      `epoch ${String(epoch).padStart(2)}/${epochs}  loss ${(lossSum / xs.length).toFixed(4)}  train ${(100 * correct / xs.length).toFixed(1)}%  ` +
-        `validation ${(100 * validationAccuracy).toFixed(1)}%  ${seconds.toFixed(1)} s  ETA ${fmtTime(eta)}`,
+      `epoch ${String(epoch).padStart(2)}/${epochs}  ${rows.length} windows  loss ${(lossSum / rows.length).toFixed(4)}  train ${(100 * correct / rows.length).toFixed(1)}%  ` +
+        `validation ${(100 * validationAccuracy).toFixed(1)}%  ${seconds.toFixed(1)} s (${waited.toFixed(1)} s waiting for features)  ETA ${fmtTime(eta)}`,
     );
   }
+  await features.close();
+  if (features.cachedEpochs > 0) console.log(`${features.cachedEpochs} of ${epochs} epochs' features came from the cache`);
   const trainingSeconds = (performance.now() - trainStarted) / 1000;
 
   const metadata: ModelMetadata = {

@@ -18,16 +18,16 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
-import { recognizeFile } from '../../src/cli/recognize-file';
 import { initWasmBackend } from '../../src/model/backend';
 import { DigitClassifier } from '../../src/model/classifier';
 import { fileSystemModel } from '../../src/model/node-io';
-import { DEFAULT_CONFIDENCE_THRESHOLD, type DigitDetection } from '../../src/pipeline/recognizer';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/pipeline/recognizer';
 import { DEFAULT_FSDD_DIR, listFsdd } from '../fsdd';
 import { DEFAULT_SYNTH_DIR } from '../synth/generate';
 import { type EvalReport, writeEvalReport } from './report';
-import { type SetScore, scoreSet } from './score';
-import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets } from './sets';
+import type { SetScore } from './score';
+import { labelledFolder } from './sets';
+import { recognizeSet, speakerSet, standardSets } from './suite';
 
 const run = promisify(execFile);
 
@@ -46,22 +46,6 @@ const { values: args } = parseArgs({
 });
 const confidenceThreshold = Number(args.threshold);
 
-async function recognizeSet(set: EvalSet, classifier: DigitClassifier): Promise<SetScore> {
-  const detections: (DigitDetection[] | null)[] = [];
-  for (const f of set.files) {
-    try {
-      detections.push(await recognizeFile(f.path, classifier, { confidenceThreshold }));
-    } catch (error) {
-      console.warn(`  ${(error as Error).message}`);
-      detections.push(null);
-    }
-  }
-  const score = scoreSet(set, detections);
-  const result = score.kind === 'digits' ? `accuracy ${(100 * score.accuracy!).toFixed(2)} %` : `false accepts ${(100 * score.falseAcceptRate!).toFixed(2)} %`;
-  console.log(`${set.name}: ${result} (${set.files.length} files)`);
-  return score;
-}
-
 /** Trains (if needed) and scores the six leave-one-speaker-out folds. */
 async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
   const clips = listFsdd(resolve(args.data!));
@@ -75,8 +59,7 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
       await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs']!, '--out', dir, '--data', args.data!, ...synth], { maxBuffer: 64 << 20 });
     }
     const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
-    const set: EvalSet = { name: `FSDD ${speaker} (fold without him)`, kind: 'digits', files: clips.filter((c) => c.speaker === speaker).map((c) => ({ path: c.path, digit: c.digit })) };
-    const score = await recognizeSet(set, classifier);
+    const score = await recognizeSet(speakerSet(args.data!, speaker, `FSDD ${speaker} (fold without him)`), classifier, confidenceThreshold);
     folds.push({ speaker, accuracy: score.accuracy!, files: score.files });
     classifier.dispose();
   }
@@ -89,18 +72,19 @@ async function main(): Promise<void> {
   const modelDir = resolve(args.model!);
   const classifier = await DigitClassifier.load(fileSystemModel(modelDir), modelDir);
   if (args.dir) {
-    await recognizeSet(labelledFolder(args.dir, resolve(args.dir)), classifier);
+    await recognizeSet(labelledFolder(args.dir, resolve(args.dir)), classifier, confidenceThreshold);
     return;
   }
   mkdirSync(args.cache!, { recursive: true });
-  const fsddTest = labelledFolder('FSDD official test', resolve(args.data!), (n) => /_[0-4]\.wav$/.test(n));
-  const sets: EvalSet[] = [fsddTest, ...[20, 10, 5, 0].map((snr) => noisySet(fsddTest, snr, args.cache!)), ...synthSets(args.synth!), nonSpeechSet(args.cache!)];
+  const sets = standardSets(args.data!, args.synth!, args.cache!);
   if (!sets.some((s) => s.name.startsWith('held-out'))) console.warn(`no synthetic voices in ${args.synth}: run \`npm run synth\` to evaluate them`);
   const scores: SetScore[] = [];
-  for (const set of sets) scores.push(await recognizeSet(set, classifier));
+  for (const set of sets) scores.push(await recognizeSet(set, classifier, confidenceThreshold));
   const loso = args.loso ? await leaveOneSpeakerOut() : undefined;
   const trainingReport = join(modelDir, 'report.json');
-  const training = existsSync(trainingReport) ? (JSON.parse(readFileSync(trainingReport, 'utf8')) as { epochs: EvalReport['training'] }).epochs : undefined;
+  const trained = existsSync(trainingReport) ? (JSON.parse(readFileSync(trainingReport, 'utf8')) as { epochs: EvalReport['training']; trainingSeconds: number }) : undefined;
+  const ablationFile = join(args.out!, 'ablation.json');
+  const ablation = existsSync(ablationFile) ? (JSON.parse(readFileSync(ablationFile, 'utf8')) as EvalReport['ablation']) : undefined;
   mkdirSync(args.out!, { recursive: true });
   writeEvalReport(args.out!, {
     model: modelDir.replace(`${process.cwd()}/`, ''),
@@ -108,7 +92,9 @@ async function main(): Promise<void> {
     confidenceThreshold,
     sets: scores,
     loso,
-    training,
+    training: trained?.epochs,
+    trainingSeconds: trained?.trainingSeconds,
+    ablation,
     seconds: (performance.now() - started) / 1000,
   });
   console.log(`wrote ${args.out}/report.md, report.html, report.json`);

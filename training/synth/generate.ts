@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     options: {
       out: { type: 'string', default: DEFAULT_SYNTH_DIR },
       takes: { type: 'string', default: '2' },
-      other: { type: 'string', default: '6' },
+      other: { type: 'string', default: '12' },
       seed: { type: 'string', default: '2024' },
     },
   });

@@ -8,14 +8,23 @@ import type { SynthEntry } from './generate';
 export type SynthClip = Decoded<SynthEntry>;
 
 /**
- * Reads `DIR/manifest.json` written by `npm run synth` and decodes the selected files; a bad WAV
- * is reported through `onError` and skipped.
+ * The entries of `DIR/manifest.json` written by `npm run synth`, with absolute-or-cwd-relative
+ * paths (`DIR/…`), in manifest order.
+ *
+ * @throws Error naming the folder when there is no manifest (run `npm run synth` first)
+ */
+export function readSynthManifest(dir: string): SynthEntry[] {
+  const manifest = join(dir, 'manifest.json');
+  if (!existsSync(manifest)) throw new Error(`no synthetic speech in ${dir} (manifest.json missing): run \`npm run synth\` first`);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).map((e) => ({ ...e, path: join(dir, e.path) }));
+}
+
+/**
+ * Decodes the selected files of a synthetic-speech folder; a bad WAV is reported through
+ * `onError` and skipped.
  *
  * @throws Error naming the folder when there is no manifest (run `npm run synth` first)
  */
 export function loadSynth(dir: string, select: (e: SynthEntry) => boolean, onError: (error: WavDecodeError) => void): SynthClip[] {
-  const manifest = join(dir, 'manifest.json');
-  if (!existsSync(manifest)) throw new Error(`no synthetic speech in ${dir} (manifest.json missing): run \`npm run synth\` first`);
-  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).map((e) => ({ ...e, path: join(dir, e.path) })).filter(select);
-  return decodeAll(entries, onError);
+  return decodeAll(readSynthManifest(dir).filter(select), onError);
 }

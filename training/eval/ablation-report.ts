@@ -1,0 +1,58 @@
+import type { SetScore } from './score';
+
+/** What `npm run ablation` measured. */
+export interface AblationReport {
+  readonly epochs: number;
+  /** Share of the synthetic training voices used per epoch. */
+  readonly synthFraction: number;
+  /** The FSDD speaker every ablation model was trained without. */
+  readonly speaker: string;
+  readonly createdAt: string;
+  readonly variants: { name: string; without: string; flags: string[]; scores: SetScore[] }[];
+}
+
+/** The figure of a set: accuracy for digit sets, false-accept rate for non-digit sets. */
+const figure = (s: SetScore) => (s.kind === 'digits' ? s.accuracy! : s.falseAcceptRate!);
+
+/**
+ * The ablation table: per set, the full recipe's figure, then per variant what removing that
+ * augmentation changes it by (points). For digit sets a negative change means the augmentation
+ * helps; for false accepts a positive change means it helps.
+ */
+export function ablationRows(r: AblationReport): { header: string[]; rows: string[][] } {
+  const full = r.variants.find((v) => v.name === 'full');
+  if (!full) return { header: [], rows: [] };
+  const others = r.variants.filter((v) => v !== full);
+  const header = ['set', 'full recipe', ...others.map((v) => `without ${v.name.replace(/^no-/, '')}`)];
+  const rows = full.scores.map((s, i) => [
+    s.kind === 'digits' ? s.name : `${s.name} (false accepts)`,
+    `${(100 * figure(s)).toFixed(1)} %`,
+    ...others.map((v) => {
+      const d = 100 * (figure(v.scores[i]) - figure(s));
+      return `${d > 0 ? '+' : ''}${d.toFixed(1)}`;
+    }),
+  ]);
+  return { header, rows };
+}
+
+/** ablation.md */
+export function ablationMarkdown(r: AblationReport): string {
+  const { header, rows } = ablationRows(r);
+  const variants = r.variants.map((v) => `- **${v.name}**: without ${v.without}${v.flags.length ? ` (\`${v.flags.join(' ')}\`)` : ''}`).join('\n');
+  return `# Ablation: what each augmentation adds
+
+${r.createdAt}, \`npm run ablation\`. Every model: the shipped recipe with one augmentation switched off, ${r.epochs} epochs
+with ${Math.round(100 * r.synthFraction)} % of the synthetic voices per epoch (the shipped model: 30 epochs, 50 %), trained without FSDD speaker **${r.speaker}**; scored through the CLI's streaming path
+on the evaluation suite (FSDD sets without ${r.speaker}) and on all of ${r.speaker}'s clips, a real voice none of them heard.
+
+Cells: the full recipe's figure, then the change in points when that augmentation is removed. For accuracy a
+negative change means the augmentation helps; for false accepts a positive change means it helps.
+
+| ${header.join(' | ')} |
+|${header.map(() => '---').join('|')}|
+${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}
+
+Variants:
+${variants}
+`;
+}
