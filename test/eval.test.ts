@@ -7,7 +7,13 @@ import type { DigitDetection } from '../src/pipeline/recognizer';
 import { writeEvalReport } from '../training/eval/report';
 import { scoreSet } from '../training/eval/score';
 import { labelledFolder, noisySet, nonSpeechSet } from '../training/eval/sets';
-import { fsddTestSet, speakerSet } from '../training/eval/suite';
+import { atThreshold, detectSet, fsddTestSet, speakerSet } from '../training/eval/suite';
+import '@tensorflow/tfjs-backend-wasm';
+import { recognizeFile } from '../src/cli/recognize-file';
+import { DEFAULT_MODEL_DIR } from '../src/cli/paths';
+import { initWasmBackend } from '../src/model/backend';
+import { DigitClassifier } from '../src/model/classifier';
+import { fileSystemModel } from '../src/model/node-io';
 import type { AblationReport } from '../training/eval/ablation-report';
 import { rms } from '../training/noise';
 import { FSDD_DIR } from './helpers/fsdd';
@@ -48,6 +54,20 @@ describe('evaluation suite', () => {
     expect(other.files).toHaveLength(8);
     expect(scoreSet(other, [[hit(1)], [], [], null, [], [], [], []])).toMatchObject({ falseAcceptRate: 1 / 8, unreadable: 1 });
   });
+
+  it('scoring detections at a threshold afterwards gives what a run at that threshold reports', async () => {
+    await initWasmBackend();
+    const classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
+    const few = { ...test, files: [...test.files.slice(0, 12), ...noisySet({ ...test, files: test.files.slice(0, 12) }, 0, dir).files] };
+    const all = await detectSet(few, classifier);
+    for (const threshold of [0.5, 0.9, 0.99]) {
+      const direct = await Promise.all(few.files.map((f) => recognizeFile(f.path, classifier, { confidenceThreshold: threshold })));
+      expect(atThreshold(all, threshold)).toEqual(direct);
+    }
+    // The sweep is not trivial: some utterance falls between the thresholds.
+    expect(atThreshold(all, 0.99).flat().length).toBeLessThan(atThreshold(all, 0).flat().length);
+    classifier.dispose();
+  }, 60_000);
 
   it('leaves one speaker out of the FSDD sets for a model trained without him', () => {
     const set = fsddTestSet(FSDD_DIR, 'nicolas');

@@ -1,4 +1,4 @@
-import type { SetScore } from './score';
+import { figure, type SetScore } from './score';
 
 /** What `npm run ablation` measured. */
 export interface AblationReport {
@@ -11,8 +11,6 @@ export interface AblationReport {
   readonly variants: { name: string; without: string; flags: string[]; scores: SetScore[] }[];
 }
 
-/** The figure of a set: accuracy for digit sets, false-accept rate for non-digit sets. */
-const figure = (s: SetScore) => (s.kind === 'digits' ? s.accuracy! : s.falseAcceptRate!);
 
 /**
  * The ablation table: per set, the full recipe's figure, then per variant what removing that

@@ -11,6 +11,11 @@ export interface EvalReport {
   readonly sets: SetScore[];
   /** Leave-one-speaker-out accuracy per FSDD speaker (fold models), when run with --loso. */
   readonly loso?: { speaker: string; accuracy: number; files: number }[];
+  /**
+   * The threshold trade-off: per set, its figure (accuracy, or false-accept rate for non-digit
+   * sets) at each confidence threshold.
+   */
+  readonly thresholds?: { thresholds: number[]; sets: { name: string; kind: 'digits' | 'non-digits'; values: number[] }[] };
   /** `npm run ablation`'s results, when ablation.json is in the report folder. */
   readonly ablation?: AblationReport;
   /** Training time of the model, seconds (from its report.json). */
@@ -82,6 +87,15 @@ function summaryRows(r: EvalReport): string[][] {
 export function writeEvalReport(dir: string, r: EvalReport): void {
   const rows = summaryRows(r);
   const ablation = r.ablation ? ablationRows(r.ablation) : undefined;
+  const sweep = r.thresholds
+    ? {
+        header: ['set', ...r.thresholds.thresholds.map((t) => `≥ ${t}`)],
+        rows: r.thresholds.sets.map((s) => [s.kind === 'digits' ? s.name : `${s.name} (false accepts)`, ...s.values.map((v) => `${(100 * v).toFixed(1)} %`)]),
+      }
+    : undefined;
+  const table = (t: { header: string[]; rows: string[][] }) => `| ${t.header.join(' | ')} |\n|${t.header.map(() => '---').join('|')}|\n${t.rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n`;
+  const htmlTable = (t: { header: string[]; rows: string[][] }) =>
+    `<table><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${t.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
   const md = `# Evaluation: ${r.model}
 
 ${r.createdAt}, \`npm run eval\`, through the CLI's streaming path (frontend, gate, model); a digits file counts as
@@ -93,7 +107,7 @@ A non-digit file is a false accept when any digit is reported. ${r.seconds.toFix
 ${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}
 
 ${r.trainingSeconds ? `Training time of this model: ${(r.trainingSeconds / 60).toFixed(1)} min.\n\n` : ''}Pictures (confusion matrices, accuracy vs SNR, training curve): [report.html](report.html).
-${ablation ? `\n## Ablation (${r.ablation!.epochs}-epoch models trained without ${r.ablation!.speaker}; details in [ablation.md](ablation.md))\n\nChange in points when one augmentation is removed (accuracy: negative = it helps; false accepts: positive = it helps).\n\n| ${ablation.header.join(' | ')} |\n|${ablation.header.map(() => '---').join('|')}|\n${ablation.rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n` : ''}`;
+${sweep ? `\n## Confidence threshold trade-off\n\nThe same detections scored at other thresholds (the element's \`confidence-threshold\`, the CLI's \`--threshold\`).\n\n${table(sweep)}` : ''}${ablation ? `\n## Ablation (${r.ablation!.epochs}-epoch models trained without ${r.ablation!.speaker}; details in [ablation.md](ablation.md))\n\nChange in points when one augmentation is removed (accuracy: negative = it helps; false accepts: positive = it helps).\n\n${table(ablation)}` : ''}`;
   const noise = r.sets.filter((s) => s.snrDb !== undefined).sort((a, b) => (a.snrDb ?? 0) - (b.snrDb ?? 0));
   const clean = r.sets.find((s) => s.name.startsWith('FSDD official test'));
   const snrChart =
@@ -112,7 +126,7 @@ ${ablation ? `\n## Ablation (${r.ablation!.epochs}-epoch models trained without 
 <style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1f1f1f}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}figure{display:inline-block;margin:1rem}figcaption{font-size:.9rem}</style></head>
 <body><h1>Evaluation: ${esc(r.model)}</h1><p>${esc(r.createdAt)} — through the CLI's streaming path; correct = exactly one digit, the right one (threshold ${r.confidenceThreshold}).</p>
 <table><tr><th>set</th><th>files</th><th>result</th></tr>${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>
-${ablation ? `<h2>Ablation</h2><p>${r.ablation!.epochs}-epoch models trained without ${esc(r.ablation!.speaker)}; change in points when one augmentation is removed (accuracy: negative = it helps; false accepts: positive = it helps).</p><table><tr>${ablation.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${ablation.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>` : ''}
+${sweep ? `<h2>Confidence threshold trade-off</h2>${htmlTable(sweep)}` : ''}${ablation ? `<h2>Ablation</h2><p>${r.ablation!.epochs}-epoch models trained without ${esc(r.ablation!.speaker)}; change in points when one augmentation is removed (accuracy: negative = it helps; false accepts: positive = it helps).</p>${htmlTable(ablation)}` : ''}
 <h2>Accuracy vs SNR</h2>${snrChart}<h2>Training</h2>${curve}<h2>Confusion matrices</h2><p>Rows: true digit; columns: reported digit, – none.</p>${matrices}</body></html>
 `;
   writeFileSync(join(dir, 'report.md'), md);

@@ -9,7 +9,7 @@
  *   .cache/loso/<speaker> if missing, then tested on all of that speaker's clips).
  * Writes report.md / report.html (pictures) / report.json to --out (default reports/eval).
  *
- * Usage: npm run eval -- [--model DIR] [--out DIR] [--threshold P] [--loso [--loso-epochs N]]
+ * Usage: npm run eval -- [--model DIR] [--out DIR] [--threshold P] [--loso [--loso-epochs N] [--loso-parallel N]]
  *        npm run eval -- --dir FOLDER      (just a folder of labelled {digit}_*.wav files)
  */
 import '@tensorflow/tfjs-backend-wasm';
@@ -25,9 +25,12 @@ import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/pipeline/recognizer';
 import { DEFAULT_FSDD_DIR, listFsdd } from '../fsdd';
 import { DEFAULT_SYNTH_DIR } from '../synth/generate';
 import { type EvalReport, writeEvalReport } from './report';
-import type { SetScore } from './score';
+import { figure, type SetScore, scoreSet } from './score';
 import { labelledFolder } from './sets';
-import { recognizeSet, speakerSet, standardSets } from './suite';
+import { atThreshold, detectSet, formatScore, recognizeSet, speakerSet, standardSets } from './suite';
+
+/** Confidence thresholds of the trade-off table. */
+const THRESHOLD_SWEEP = [0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95] as const;
 
 const run = promisify(execFile);
 
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     dir: { type: 'string' },
     loso: { type: 'boolean', default: false },
     'loso-epochs': { type: 'string', default: '12' },
+    'loso-parallel': { type: 'string', default: '2' },
   },
 });
 const confidenceThreshold = Number(args.threshold);
@@ -51,13 +55,20 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
   const clips = listFsdd(resolve(args.data!));
   const speakers = [...new Set(clips.map((c) => c.speaker))].sort();
   const folds: NonNullable<EvalReport['loso']> = [];
-  for (const speaker of speakers) {
-    const dir = resolve('.cache/loso', speaker);
-    if (!existsSync(join(dir, 'model.json'))) {
-      console.log(`training the fold without ${speaker} (${args['loso-epochs']} epochs) → ${dir}`);
+  const foldDir = (speaker: string) => resolve('.cache/loso', speaker);
+  // Folds train --loso-parallel at a time: with the shipped recipe's features cached, a fold
+  // uses one core.
+  const missing = speakers.filter((speaker) => !existsSync(join(foldDir(speaker), 'model.json')));
+  const trainFolds = async () => {
+    for (let speaker = missing.shift(); speaker; speaker = missing.shift()) {
+      console.log(`training the fold without ${speaker} (${args['loso-epochs']} epochs) → ${foldDir(speaker)}`);
       const synth = existsSync(join(args.synth!, 'manifest.json')) ? ['--synth', args.synth!] : ['--no-synth'];
-      await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs']!, '--out', dir, '--data', args.data!, ...synth], { maxBuffer: 64 << 20 });
+      await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs']!, '--out', foldDir(speaker), '--data', args.data!, ...synth], { maxBuffer: 64 << 20 });
     }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Number(args['loso-parallel'])) }, trainFolds));
+  for (const speaker of speakers) {
+    const dir = foldDir(speaker);
     const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
     const score = await recognizeSet(speakerSet(args.data!, speaker, `FSDD ${speaker} (fold without him)`), classifier, confidenceThreshold);
     folds.push({ speaker, accuracy: score.accuracy!, files: score.files });
@@ -79,7 +90,14 @@ async function main(): Promise<void> {
   const sets = standardSets(args.data!, args.synth!, args.cache!);
   if (!sets.some((s) => s.name.startsWith('held-out'))) console.warn(`no synthetic voices in ${args.synth}: run \`npm run synth\` to evaluate them`);
   const scores: SetScore[] = [];
-  for (const set of sets) scores.push(await recognizeSet(set, classifier, confidenceThreshold));
+  const sweep: NonNullable<EvalReport['thresholds']> = { thresholds: [...THRESHOLD_SWEEP], sets: [] };
+  for (const set of sets) {
+    const detections = await detectSet(set, classifier);
+    const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
+    console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);
+    scores.push(score);
+    sweep.sets.push({ name: set.name, kind: set.kind, values: THRESHOLD_SWEEP.map((t) => figure(scoreSet(set, atThreshold(detections, t)))) });
+  }
   const loso = args.loso ? await leaveOneSpeakerOut() : undefined;
   const trainingReport = join(modelDir, 'report.json');
   const trained = existsSync(trainingReport) ? (JSON.parse(readFileSync(trainingReport, 'utf8')) as { epochs: EvalReport['training']; trainingSeconds: number }) : undefined;
@@ -95,6 +113,7 @@ async function main(): Promise<void> {
     training: trained?.epochs,
     trainingSeconds: trained?.trainingSeconds,
     ablation,
+    thresholds: sweep,
     seconds: (performance.now() - started) / 1000,
   });
   console.log(`wrote ${args.out}/report.md, report.html, report.json`);

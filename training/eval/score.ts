@@ -53,3 +53,6 @@ export function scoreSet(set: EvalSet, detections: (DigitDetection[] | null)[]):
     snrDb: set.snrDb,
   };
 }
+
+/** The headline figure of a score: accuracy for digit sets, false-accept rate for non-digit sets. */
+export const figure = (s: SetScore): number => (s.kind === 'digits' ? s.accuracy! : s.falseAcceptRate!);

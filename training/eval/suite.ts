@@ -35,21 +35,36 @@ export function speakerSet(dataDir: string, speaker: string, name: string): Eval
   return { name, kind: 'digits', files };
 }
 
+/** Per file of a set, every digit the recognizer found at confidence threshold 0 (null: unreadable). */
+export type SetDetections = (DigitDetection[] | null)[];
+
 /**
- * Streams every file of a set through the CLI's recognizer and scores it. An unreadable file
- * is reported (naming it) and counted as unreadable; the others go on.
+ * Streams every file of a set through the CLI's recognizer with threshold 0, so any threshold
+ * can be applied afterwards ({@link atThreshold}): the recognizer decides each utterance alone,
+ * so filtering by confidence gives exactly what a run at that threshold gives. An unreadable file
+ * is reported (naming it) and kept as null; the others go on.
  */
-export async function recognizeSet(set: EvalSet, classifier: DigitClassifier, confidenceThreshold: number, log = true): Promise<SetScore> {
-  const detections: (DigitDetection[] | null)[] = [];
+export async function detectSet(set: EvalSet, classifier: DigitClassifier): Promise<SetDetections> {
+  const detections: SetDetections = [];
   for (const f of set.files) {
     try {
-      detections.push(await recognizeFile(f.path, classifier, { confidenceThreshold }));
+      detections.push(await recognizeFile(f.path, classifier, { confidenceThreshold: 0 }));
     } catch (error) {
       console.warn(`  ${(error as Error).message}`);
       detections.push(null);
     }
   }
-  const score = scoreSet(set, detections);
+  return detections;
+}
+
+/** The detections a run at `confidenceThreshold` (0–1) would report. */
+export function atThreshold(detections: SetDetections, confidenceThreshold: number): SetDetections {
+  return detections.map((d) => d && d.filter((x) => x.confidence >= confidenceThreshold));
+}
+
+/** Streams a set through the recognizer and scores it at `confidenceThreshold`. */
+export async function recognizeSet(set: EvalSet, classifier: DigitClassifier, confidenceThreshold: number, log = true): Promise<SetScore> {
+  const score = scoreSet(set, atThreshold(await detectSet(set, classifier), confidenceThreshold));
   if (log) console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);
   return score;
 }
