@@ -1,16 +1,30 @@
 import * as tf from '@tensorflow/tfjs';
 
+/** Widths of the CNN: filters of the three conv blocks, units of the hidden dense layer. */
+export interface ModelShape {
+  readonly filters: readonly [number, number, number];
+  readonly denseUnits: number;
+}
+
 /**
- * The digit CNN (~25k parameters). Input `[windowFrames, melBins, 1]` normalised log-mel;
+ * The shipped model's shape. Narrow in the second block, where the conv work is largest
+ * (49×20 frames × bins), wide after it: 2.4× the parameters of 16/32/32 + 64 (25,067) for less
+ * inference time (0.83 vs 0.98 ms measured side by side), and it learns the augmented data much
+ * faster (validation 76.7 % vs 65.1 % after 6 epochs). int8 weights 60 KB.
+ */
+export const DEFAULT_MODEL_SHAPE: ModelShape = Object.freeze({ filters: [16, 24, 64] as const, denseUnits: 128 });
+
+/**
+ * The digit CNN (60,035 parameters with 11 classes in the default shape). Input `[windowFrames, melBins, 1]` normalised log-mel;
  * output `[classes]` softmax probabilities.
  *
- * Three 3×3 conv + ReLU + 2×2 max-pool blocks (16, 32, 32 filters), then the time axis is
+ * Three 3×3 conv + ReLU + 2×2 max-pool blocks (default 16, 24, 64 filters), then the time axis is
  * averaged away while the frequency axis is kept (reshape to [time, freq·channels] and
  * global-average over time: pooling frequency away cost accuracy in a reference model), a
- * 64-unit dense layer with dropout, and the softmax layer. No batch normalisation: its gradient
+ * dense layer (default 128 units) with dropout, and the softmax layer. No batch normalisation: its gradient
  * is slow on the wasm backend.
  */
-export function buildModel(windowFrames: number, melBins: number, classes: number, seed: number): tf.Sequential {
+export function buildModel(windowFrames: number, melBins: number, classes: number, seed: number, shape: ModelShape = DEFAULT_MODEL_SHAPE): tf.Sequential {
   let s = seed;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
   const model = tf.sequential();
@@ -23,16 +37,17 @@ export function buildModel(windowFrames: number, melBins: number, classes: numbe
       activation: 'relu',
       kernelInitializer: init(),
     });
-  model.add(conv(16, true));
+  const [f1, f2, f3] = shape.filters;
+  model.add(conv(f1, true));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(conv(32));
+  model.add(conv(f2));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(conv(32));
+  model.add(conv(f3));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   const [, t, f, c] = model.outputs[0].shape as number[];
   model.add(tf.layers.reshape({ targetShape: [t, f * c] }));
   model.add(tf.layers.globalAveragePooling1d());
-  model.add(tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init() }));
+  model.add(tf.layers.dense({ units: shape.denseUnits, activation: 'relu', kernelInitializer: init() }));
   model.add(tf.layers.dropout({ rate: 0.25, seed: s++ }));
   model.add(tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: init() }));
   return model;

@@ -8,7 +8,7 @@
  *                         [--noise P] [--min-snr DB] [--speed P] [--pitch P] [--reverb P]
  *                         [--telephone P] [--babble P] [--sounds P] [--no-gain] [--no-shift]
  *                         [--exclude-speaker NAME]   (leave-one-speaker-out folds)
- *                         [--feature-cache DIR]
+ *                         [--feature-cache DIR] [--filters F1,F2,F3] [--dense UNITS]
  * The probabilities (defaults: the shipped recipe, DEFAULT_AUGMENT_CONFIG in augment.ts) are
  * of: additive noise at --min-snr…30 dB; speed perturbation 0.85–1.2; a pitch-shifted copy
  * (SoX, −2…+6 semitones, FSDD clips); room reverb RT60 0.1–0.8 s; a 300–3400 Hz band-limit;
@@ -47,7 +47,7 @@ import { type ClipSources, clipSeed, type FeatureJob, type FeatureRecipe, nonSpe
 import { EpochFeatureSource } from './features/source';
 import { DEFAULT_FSDD_DIR, type LoadedClip, listFsdd, loadClips, officialSplit } from './fsdd';
 import { evaluate } from './metrics';
-import { buildModel } from './model';
+import { buildModel, DEFAULT_MODEL_SHAPE, type ModelShape } from './model';
 import { PITCH_SHIFT_CENTS, pitchShiftedCopies } from './pitch';
 import { Random } from './random';
 import { type TrainingReport, writeReport } from './report';
@@ -84,6 +84,8 @@ const { values: args } = parseArgs({
     'no-gain': { type: 'boolean', default: false },
     'no-shift': { type: 'boolean', default: false },
     'feature-cache': { type: 'string', default: DEFAULT_FEATURE_CACHE },
+    filters: { type: 'string', default: DEFAULT_MODEL_SHAPE.filters.join(',') },
+    dense: { type: 'string', default: String(DEFAULT_MODEL_SHAPE.denseUnits) },
   },
 });
 
@@ -269,7 +271,10 @@ async function main(): Promise<void> {
   console.log(`features: ${cacheDir}`);
   features.prefetch(1, epochJobs(1));
 
-  const model = buildModel(windowFrames, melBins, labels.length, seed);
+  const filters = args.filters!.split(',').map(Number);
+  if (filters.length !== 3 || !filters.every((f) => Number.isInteger(f) && f > 0)) throw new RangeError(`--filters needs three positive integers, got ${args.filters}`);
+  const shape: ModelShape = { filters: filters as [number, number, number], denseUnits: Number(args.dense) };
+  const model = buildModel(windowFrames, melBins, labels.length, seed, shape);
   const baseLearningRate = Number(args['learning-rate']);
   const optimizer = tf.train.adam(baseLearningRate);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
