@@ -3,7 +3,8 @@ import { augmentClip, DEFAULT_AUGMENT_CONFIG, maskWindow, NO_AUGMENTATION } from
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { fsddClip } from './helpers/fsdd';
 import { bandLimit } from '../training/filters';
-import { rms } from '../training/noise';
+import FFT from 'fft.js';
+import { generateNoise, rms } from '../training/noise';
 import { Random } from '../training/random';
 import { convolve, syntheticImpulseResponse } from '../training/reverb';
 import { tone } from './helpers/fsdd';
@@ -103,5 +104,29 @@ describe('augmentClip', () => {
     augmentClip(clip.samples, clip.sampleRate, a, NO_AUGMENTATION);
     augmentClip(clip.samples, clip.sampleRate, b, { ...NO_AUGMENTATION, noiseProbability: 0 }, { babblePool: pool, pitchVariants: [clip.samples] });
     expect(a.next()).toBe(b.next());
+  });
+});
+
+describe('band noise', () => {
+  it('puts most of its energy into narrow bands, unlike white noise', () => {
+    // Share of the energy in the strongest 5 % of 512-point FFT bins, averaged over frames.
+    const share = (x: Float32Array) => {
+      const fft = new FFT(512);
+      const power = new Float64Array(257);
+      for (let at = 0; at + 512 <= x.length; at += 512) {
+        const spectrum = fft.createComplexArray() as number[];
+        fft.realTransform(spectrum, Array.from(x.subarray(at, at + 512)));
+        for (let k = 0; k <= 256; k++) power[k] += spectrum[2 * k] ** 2 + spectrum[2 * k + 1] ** 2;
+      }
+      const sorted = Array.from(power).sort((a, b) => b - a);
+      return sorted.slice(0, 13).reduce((a, b) => a + b, 0) / sorted.reduce((a, b) => a + b, 0);
+    };
+    const random = new Random(11);
+    for (let i = 0; i < 5; i++) {
+      const band = generateNoise(16000, 'band', random, 16000);
+      expect(rms(band)).toBeCloseTo(1, 3);
+      expect(share(band)).toBeGreaterThan(0.3);
+    }
+    expect(share(generateNoise(16000, 'white', random))).toBeLessThan(0.15);
   });
 });

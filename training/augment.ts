@@ -47,7 +47,7 @@ export const DEFAULT_AUGMENT_CONFIG: AugmentConfig = Object.freeze({
   gainDb: [-12, 12] as const,
   noiseProbability: 0.7,
   snrDb: [0, 30] as const,
-  noiseColours: ['white', 'pink', 'brown'] as const,
+  noiseColours: ['white', 'pink', 'brown', 'band'] as const,
   speedProbability: 0.5,
   speedRange: [0.85, 1.2] as const,
   reverbProbability: 0.3,
@@ -160,7 +160,7 @@ export function augmentClip(
     let noise: Float32Array;
     if (babblePool.length > 0 && chance(random, config.babbleProbability)) noise = babble(out.length, rate, babblePool, random);
     else if (chance(random, config.soundsProbability)) noise = soundEvents(out.length, rate, random);
-    else noise = generateNoise(out.length, config.noiseColours[random.int(config.noiseColours.length)], random);
+    else noise = generateNoise(out.length, config.noiseColours[random.int(config.noiseColours.length)], random, rate);
     out = mixAtSnr(out, noise, rms(speech) * gain, random.uniform(...config.snrDb));
   }
   return { samples: out, sampleRate: rate };

@@ -1,16 +1,23 @@
 import { Random } from './random';
 
 /** Colours of generated noise. */
-export type NoiseColour = 'white' | 'pink' | 'brown';
+export type NoiseColour = 'white' | 'pink' | 'brown' | 'band';
 
 /**
  * Generates `length` samples of unit-RMS noise.
  * - white: i.i.d. Gaussian;
  * - pink (−3 dB/octave): Paul Kellet's "economy" filter of white noise
  *   (https://www.firstpr.com.au/dsp/pink-noise/);
- * - brown (−6 dB/octave): leaky integration of white noise.
+ * - brown (−6 dB/octave): leaky integration of white noise;
+ * - band: white noise through one or two random two-pole resonators (centre 150 Hz–3.8 kHz,
+ *   pole radius 0.9–0.995, i.e. bandwidths of about 10–500 Hz at 16 kHz) with a slow random
+ *   swell — machine-like noise (fans, engines, air conditioning), which a broadband noise does
+ *   not teach.
+ *
+ * @param sampleRate Hz; only 'band' uses it
  */
-export function generateNoise(length: number, colour: NoiseColour, random: Random): Float32Array {
+export function generateNoise(length: number, colour: NoiseColour, random: Random, sampleRate = 16000): Float32Array {
+  if (colour === 'band') return bandNoise(length, sampleRate, random);
   const out = new Float32Array(length);
   let b0 = 0, b1 = 0, b2 = 0, brown = 0;
   for (let i = 0; i < length; i++) {
@@ -24,6 +31,32 @@ export function generateNoise(length: number, colour: NoiseColour, random: Rando
     } else {
       brown = 0.995 * brown + w * 0.1;
       out[i] = brown;
+    }
+  }
+  const rms = Math.sqrt(out.reduce((s, v) => s + v * v, 0) / Math.max(1, length)) || 1;
+  for (let i = 0; i < length; i++) out[i] /= rms;
+  return out;
+}
+
+function bandNoise(length: number, sampleRate: number, random: Random): Float32Array {
+  const out = new Float32Array(length);
+  const bands = 1 + random.int(2);
+  for (let b = 0; b < bands; b++) {
+    const top = Math.min(3800, 0.45 * sampleRate);
+    const centre = 150 * (top / 150) ** random.next(); // log-uniform
+    const r = random.uniform(0.9, 0.995);
+    const c = 2 * r * Math.cos((2 * Math.PI * centre) / sampleRate);
+    const swellHz = random.uniform(0.1, 2);
+    const depth = random.uniform(0, 0.5);
+    const phase = random.uniform(0, 2 * Math.PI);
+    const level = random.uniform(0.3, 1) * (1 - r); // roughly level-matched across bandwidths
+    let y1 = 0;
+    let y2 = 0;
+    for (let i = 0; i < length; i++) {
+      const y = random.normal() * level + c * y1 - r * r * y2;
+      y2 = y1;
+      y1 = y;
+      out[i] += y * (1 + depth * Math.sin((2 * Math.PI * swellHz * i) / sampleRate + phase));
     }
   }
   const rms = Math.sqrt(out.reduce((s, v) => s + v * v, 0) / Math.max(1, length)) || 1;

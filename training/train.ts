@@ -6,14 +6,15 @@
  *                         [--seed N] [--limit N] [--learning-rate LR] [--no-spec-augment]
  *                         [--synth DIR | --no-synth] [--synth-fraction F] [--non-speech N]
  *                         [--noise P] [--min-snr DB] [--speed P] [--pitch P] [--reverb P]
- *                         [--telephone P] [--babble P] [--sounds P] [--no-gain] [--no-shift]
+ *                         [--telephone P] [--babble P] [--sounds P] [--no-gain] [--no-shift] [--no-band-noise]
  *                         [--exclude-speaker NAME]   (leave-one-speaker-out folds)
  *                         [--feature-cache DIR] [--filters F1,F2,F3] [--dense UNITS]
  * The probabilities (defaults: the shipped recipe, DEFAULT_AUGMENT_CONFIG in augment.ts) are
  * of: additive noise at --min-snr…30 dB; speed perturbation 0.85–1.2; a pitch-shifted copy
  * (SoX, −2…+6 semitones, FSDD clips); room reverb RT60 0.1–0.8 s; a 300–3400 Hz band-limit;
  * and, when noise is added, babble (synthetic training voices) or a background of non-speech
- * sound events instead of white/pink/brown noise. 0 switches one off (the ablation does).
+ * sound events instead of generated white/pink/brown/band noise (--no-band-noise drops the
+ * band colour). 0 switches one off (the ablation does).
  * The shipped model: `npm run synth && npm run train` (≈ 20 min on 2 cores).
  * With synthetic speech (`--synth`, default .cache/synth from `npm run synth`) the model also learns the synthetic training voices
  * (a random fraction F of them each epoch) and an extra "other" class from their non-digit words
@@ -83,6 +84,7 @@ const { values: args } = parseArgs({
     sounds: { type: 'string', default: String(D.soundsProbability) },
     'no-gain': { type: 'boolean', default: false },
     'no-shift': { type: 'boolean', default: false },
+    'no-band-noise': { type: 'boolean', default: false },
     'feature-cache': { type: 'string', default: DEFAULT_FEATURE_CACHE },
     filters: { type: 'string', default: DEFAULT_MODEL_SHAPE.filters.join(',') },
     dense: { type: 'string', default: String(DEFAULT_MODEL_SHAPE.denseUnits) },
@@ -123,6 +125,7 @@ const augmentConfig: AugmentConfig = {
   babbleProbability: probability('babble', args.babble),
   soundsProbability: probability('sounds', args.sounds),
   ...(args['no-gain'] ? { gainDb: [0, 0] as const } : {}),
+  ...(args['no-band-noise'] ? { noiseColours: D.noiseColours.filter((c) => c !== 'band') } : {}),
   ...(args['no-shift'] ? { leadSeconds: [0.3, 0.3] as const, tailSeconds: [0.2, 0.2] as const } : {}),
 };
 

@@ -42,6 +42,7 @@ export const ABLATION_VARIANTS: readonly { name: string; without: string; flags:
   { name: 'no-shift', without: 'random placement in the window', flags: ['--no-shift'] },
   { name: 'no-noise', without: 'all additive noise (white/pink/brown, babble, sound events)', flags: ['--noise', '0'] },
   { name: 'no-babble', without: 'babble as the noise', flags: ['--babble', '0'] },
+  { name: 'no-band', without: 'band (machine-like) noise among the generated colours', flags: ['--no-band-noise'] },
   { name: 'no-sounds', without: 'non-speech sound events as the noise', flags: ['--sounds', '0'] },
   { name: 'no-reverb', without: 'room reverberation RT60 0.1–0.8 s', flags: ['--reverb', '0'] },
   { name: 'no-telephone', without: 'telephone band-limit 300–3400 Hz', flags: ['--telephone', '0'] },
