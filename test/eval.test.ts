@@ -82,7 +82,8 @@ describe('evaluation suite', () => {
     const variant = (name: string, digits: DigitDetection[][], accepted: DigitDetection[][]) => ({ name, without: name, flags: [], scores: [scoreSet(set, digits), scoreSet(words, accepted)] });
     const ablation: AblationReport = {
       epochs: 2,
-      baseFlags: ['--no-synth'],
+      baseFlags: [],
+      confidenceThreshold: 0,
       speaker: 'nicolas',
       createdAt: 'now',
       variants: [variant('full', [[hit(0)], [hit(1)]], [[], []]), variant('no-speed', [[hit(0)], []], [[hit(1)], []])],
