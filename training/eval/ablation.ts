@@ -91,10 +91,11 @@ async function main(): Promise<void> {
     for (const set of sets) scores.push(await recognizeSet(set, classifier, Number(args.threshold)));
     classifier.dispose();
     report.variants.push({ ...variant, scores });
+    // Written after every variant, so an interrupted run keeps what it measured.
+    mkdirSync(args.out!, { recursive: true });
+    writeFileSync(join(args.out!, 'ablation.json'), `${JSON.stringify(report, null, 1)}\n`);
+    writeFileSync(join(args.out!, 'ablation.md'), ablationMarkdown(report));
   }
-  mkdirSync(args.out!, { recursive: true });
-  writeFileSync(join(args.out!, 'ablation.json'), `${JSON.stringify(report, null, 1)}\n`);
-  writeFileSync(join(args.out!, 'ablation.md'), ablationMarkdown(report));
   console.log(`wrote ${args.out}/ablation.md, ablation.json (${((performance.now() - started) / 60000).toFixed(1)} min)`);
 }
 
