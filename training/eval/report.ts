@@ -10,7 +10,7 @@ export interface EvalReport {
   readonly confidenceThreshold: number;
   readonly sets: SetScore[];
   /** Leave-one-speaker-out accuracy per FSDD speaker (fold models), when run with --loso. */
-  readonly loso?: { speaker: string; accuracy: number; files: number }[];
+  readonly loso?: { speaker: string; accuracy: number; files: number; byThreshold?: number[] }[];
   /**
    * The threshold trade-off: per set, its figure (accuracy, or false-accept rate for non-digit
    * sets) at each confidence threshold.

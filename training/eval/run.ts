@@ -70,8 +70,11 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
   for (const speaker of speakers) {
     const dir = foldDir(speaker);
     const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
-    const score = await recognizeSet(speakerSet(args.data!, speaker, `FSDD ${speaker} (fold without him)`), classifier, confidenceThreshold);
-    folds.push({ speaker, accuracy: score.accuracy!, files: score.files });
+    const set = speakerSet(args.data!, speaker, `FSDD ${speaker} (fold without him)`);
+    const detections = await detectSet(set, classifier);
+    const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
+    console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);
+    folds.push({ speaker, accuracy: score.accuracy!, files: score.files, byThreshold: THRESHOLD_SWEEP.map((t) => figure(scoreSet(set, atThreshold(detections, t)))) });
     classifier.dispose();
   }
   return folds;
@@ -99,6 +102,10 @@ async function main(): Promise<void> {
     sweep.sets.push({ name: set.name, kind: set.kind, values: THRESHOLD_SWEEP.map((t) => figure(scoreSet(set, atThreshold(detections, t)))) });
   }
   const loso = args.loso ? await leaveOneSpeakerOut() : undefined;
+  if (loso) {
+    const mean = THRESHOLD_SWEEP.map((_, k) => loso.reduce((a, f) => a + f.byThreshold![k], 0) / loso.length);
+    sweep.sets.push({ name: 'leave-one-speaker-out, mean of 6 folds', kind: 'digits', values: mean });
+  }
   const trainingReport = join(modelDir, 'report.json');
   const trained = existsSync(trainingReport) ? (JSON.parse(readFileSync(trainingReport, 'utf8')) as { epochs: EvalReport['training']; trainingSeconds: number }) : undefined;
   const ablationFile = join(args.out!, 'ablation.json');
