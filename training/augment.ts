@@ -1,6 +1,6 @@
 import { resample } from '../src/frontend/resampler';
 import { bandLimit } from './filters';
-import { generateNoise, mixAtSnr, type NoiseColour, rms } from './noise';
+import { generateNoise, mixAtSnr, type NoiseColour, rms, toUnitRms } from './noise';
 import { nonSpeechSound } from './nonspeech';
 import type { Random } from './random';
 import { convolve, syntheticImpulseResponse } from './reverb';
@@ -105,9 +105,7 @@ function babble(length: number, sampleRate: number, pool: readonly Clip[], rando
       for (let i = Math.max(0, -at); i < source.length && at + i < length; i++) out[at + i] += source[i] * level;
     }
   }
-  const r = rms(out) || 1;
-  for (let i = 0; i < length; i++) out[i] /= r;
-  return out;
+  return toUnitRms(out);
 }
 
 /** Unit-RMS background of non-speech sound events (with their silent gaps) of `length` samples. */
@@ -118,9 +116,7 @@ function soundEvents(length: number, sampleRate: number, random: Random): Float3
     for (let i = Math.max(0, -at); i < sound.length && at + i < length; i++) out[at + i] += sound[i];
     at += sound.length;
   }
-  const r = rms(out) || 1;
-  for (let i = 0; i < length; i++) out[i] /= r;
-  return out;
+  return toUnitRms(out);
 }
 
 /**

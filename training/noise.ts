@@ -33,9 +33,7 @@ export function generateNoise(length: number, colour: NoiseColour, random: Rando
       out[i] = brown;
     }
   }
-  const rms = Math.sqrt(out.reduce((s, v) => s + v * v, 0) / Math.max(1, length)) || 1;
-  for (let i = 0; i < length; i++) out[i] /= rms;
-  return out;
+  return toUnitRms(out);
 }
 
 function bandNoise(length: number, sampleRate: number, random: Random): Float32Array {
@@ -59,9 +57,7 @@ function bandNoise(length: number, sampleRate: number, random: Random): Float32A
       out[i] += y * (1 + depth * Math.sin((2 * Math.PI * swellHz * i) / sampleRate + phase));
     }
   }
-  const rms = Math.sqrt(out.reduce((s, v) => s + v * v, 0) / Math.max(1, length)) || 1;
-  for (let i = 0; i < length; i++) out[i] /= rms;
-  return out;
+  return toUnitRms(out);
 }
 
 /** Root-mean-square of a signal (linear). */
@@ -69,6 +65,13 @@ export function rms(signal: Float32Array): number {
   let s = 0;
   for (let i = 0; i < signal.length; i++) s += signal[i] * signal[i];
   return Math.sqrt(s / Math.max(1, signal.length));
+}
+
+/** Scales a signal to unit RMS in place (a silent signal stays silent) and returns it. */
+export function toUnitRms(signal: Float32Array): Float32Array {
+  const level = rms(signal) || 1;
+  for (let i = 0; i < signal.length; i++) signal[i] /= level;
+  return signal;
 }
 
 /**
@@ -112,7 +115,5 @@ export function officeNoise(length: number, sampleRate: number, random: Random):
     const amplitude = random.uniform(1, 3);
     for (let i = 0; i < sampleRate / 100 && at + i < length; i++) out[at + i] += amplitude * random.normal() * Math.exp((-i * 1000) / (2 * sampleRate));
   }
-  const level = rms(out) || 1;
-  for (let i = 0; i < length; i++) out[i] /= level;
-  return out;
+  return toUnitRms(out);
 }

@@ -251,7 +251,7 @@ async function main(): Promise<void> {
 
   // Pitch-shifted copies of the real recordings, made once with SoX (only if the recipe uses them).
   const pitchCopies = augmentConfig.pitchProbability > 0 ? Object.fromEntries(await pitchShiftedCopies(train.map((c) => c.path))) : {};
-  const sources: ClipSources = { fsdd: train.map((c) => ({ path: c.path, digit: c.digit })), pitchCopies, synth: synthTrain, babbleFromSynth: synthTrain.length > 0, otherLabel: OTHER };
+  const sources: ClipSources = { fsdd: train.map((c) => ({ path: c.path, digit: c.digit })), pitchCopies, synth: synthTrain, babbleFromSynth: synthTrain.length > 0 };
   const recipe: FeatureRecipe = { seed, augment: augmentConfig, shape: { frames: windowFrames, melBins } };
   const cacheDir = recipeCacheDir(resolve(args['feature-cache']!), recipe, {
     pipeline: DEFAULT_PIPELINE_CONFIG,

@@ -88,7 +88,10 @@ async function main(): Promise<void> {
     }
     const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
     const scores = [];
-    for (const set of sets) scores.push(await recognizeSet(set, classifier, Number(args.threshold)));
+    for (const set of sets) {
+      const { byThreshold, ...score } = await recognizeSet(set, classifier, Number(args.threshold));
+      scores.push(score);
+    }
     classifier.dispose();
     report.variants.push({ ...variant, scores });
     // Written after every variant, so an interrupted run keeps what it measured.

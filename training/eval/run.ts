@@ -25,9 +25,9 @@ import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/pipeline/recognizer';
 import { DEFAULT_FSDD_DIR, listFsdd } from '../fsdd';
 import { DEFAULT_SYNTH_DIR } from '../synth/generate';
 import { type EvalReport, writeEvalReport } from './report';
-import { figure, type SetScore, scoreSet } from './score';
+import type { SetScore } from './score';
 import { labelledFolder } from './sets';
-import { atThreshold, detectSet, formatScore, recognizeSet, speakerSet, standardSets } from './suite';
+import { recognizeSet, speakerSet, standardSets } from './suite';
 
 /** Confidence thresholds of the trade-off table. */
 const THRESHOLD_SWEEP = [0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95] as const;
@@ -70,11 +70,8 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
   for (const speaker of speakers) {
     const dir = foldDir(speaker);
     const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
-    const set = speakerSet(args.data!, speaker, `FSDD ${speaker} (fold without him)`);
-    const detections = await detectSet(set, classifier);
-    const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
-    console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);
-    folds.push({ speaker, accuracy: score.accuracy!, files: score.files, byThreshold: THRESHOLD_SWEEP.map((t) => figure(scoreSet(set, atThreshold(detections, t)))) });
+    const score = await recognizeSet(speakerSet(args.data!, speaker, `FSDD ${speaker} (fold without him)`), classifier, confidenceThreshold, THRESHOLD_SWEEP);
+    folds.push({ speaker, accuracy: score.accuracy!, files: score.files, byThreshold: score.byThreshold });
     classifier.dispose();
   }
   return folds;
@@ -95,11 +92,9 @@ async function main(): Promise<void> {
   const scores: SetScore[] = [];
   const sweep: NonNullable<EvalReport['thresholds']> = { thresholds: [...THRESHOLD_SWEEP], sets: [] };
   for (const set of sets) {
-    const detections = await detectSet(set, classifier);
-    const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
-    console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);
+    const { byThreshold, ...score } = await recognizeSet(set, classifier, confidenceThreshold, THRESHOLD_SWEEP);
     scores.push(score);
-    sweep.sets.push({ name: set.name, kind: set.kind, values: THRESHOLD_SWEEP.map((t) => figure(scoreSet(set, atThreshold(detections, t)))) });
+    sweep.sets.push({ name: set.name, kind: set.kind, values: byThreshold });
   }
   const loso = args.loso ? await leaveOneSpeakerOut() : undefined;
   if (loso) {

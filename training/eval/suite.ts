@@ -3,7 +3,7 @@ import { recognizeFile } from '../../src/cli/recognize-file';
 import type { DigitClassifier } from '../../src/model/classifier';
 import type { DigitDetection } from '../../src/pipeline/recognizer';
 import { listFsdd } from '../fsdd';
-import { type SetScore, scoreSet } from './score';
+import { figure, type SetScore, scoreSet } from './score';
 import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets } from './sets';
 
 /** SNRs of the unseen-noise sets, dB. */
@@ -62,11 +62,15 @@ export function atThreshold(detections: SetDetections, confidenceThreshold: numb
   return detections.map((d) => d && d.filter((x) => x.confidence >= confidenceThreshold));
 }
 
-/** Streams a set through the recognizer and scores it at `confidenceThreshold`. */
-export async function recognizeSet(set: EvalSet, classifier: DigitClassifier, confidenceThreshold: number, log = true): Promise<SetScore> {
-  const score = scoreSet(set, atThreshold(await detectSet(set, classifier), confidenceThreshold));
-  if (log) console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);
-  return score;
+/**
+ * Streams a set through the recognizer once and scores it at `confidenceThreshold` (logged), and
+ * at each of `sweep` (the set's figure per threshold: accuracy, or false-accept rate).
+ */
+export async function recognizeSet(set: EvalSet, classifier: DigitClassifier, confidenceThreshold: number, sweep: readonly number[] = []): Promise<SetScore & { byThreshold: number[] }> {
+  const detections = await detectSet(set, classifier);
+  const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
+  console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);
+  return { ...score, byThreshold: sweep.map((t) => figure(scoreSet(set, atThreshold(detections, t)))) };
 }
 
 /** "accuracy 98.67 %" or "false accepts 2.10 %". */

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { decodeWav } from '../../src/audio/wav';
 import { normalizeWindow } from '../../src/model/input';
+import { basename } from 'node:path';
 import { augmentClip, type Clip } from '../augment';
 import { decodeAll } from '../decode';
 import { nonSpeechSound } from '../nonspeech';
@@ -27,15 +26,7 @@ export class FeatureComputer {
     onError: (message: string) => void,
   ) {
     const report = (e: Error) => onError(e.message);
-    const copies = (path: string) =>
-      (sources.pitchCopies[path] ?? []).flatMap((p) => {
-        try {
-          return [decodeWav(new Uint8Array(readFileSync(p)), p).samples];
-        } catch (error) {
-          report(error as Error);
-          return [];
-        }
-      });
+    const copies = (path: string) => decodeAll((sources.pitchCopies[path] ?? []).map((p) => ({ path: p })), report).map((c) => c.samples);
     for (const c of decodeAll(sources.fsdd, report)) this.clips.set(fsddId(c.path), { ...c, pitchVariants: copies(c.path) });
     for (const c of decodeAll(sources.synth, report)) this.clips.set(c.id, { ...c, pitchVariants: [] });
     const fsddIds = new Set(sources.fsdd.map((c) => fsddId(c.path)));
@@ -72,7 +63,7 @@ export class FeatureComputer {
 
 /** The id of an FSDD clip: its file name. */
 export function fsddId(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
+  return basename(path);
 }
 
 /** Steps of the 16-bit feature cache: windows are rounded to them whether cached or not. */

@@ -25,8 +25,6 @@ export interface ClipSources {
   readonly synth: readonly { id: string; path: string; digit: number }[];
   /** Use the synthetic clips as the babble pool (otherwise the FSDD clips). */
   readonly babbleFromSynth: boolean;
-  /** Class index of "other". */
-  readonly otherLabel: number;
 }
 
 /** Everything that decides the features of a job: a different recipe gives a different cache. */

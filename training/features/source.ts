@@ -8,7 +8,7 @@ import type { EpochRequest, WorkerInit, WorkerMessage } from './worker';
  * an epoch before training on the one before it, and the two overlap on the two cores.
  */
 export class EpochFeatureSource {
-  private readonly worker: Worker;
+  private worker?: Worker;
   private readonly pending = new Map<number, { resolve: (f: EpochFeatures) => void; reject: (e: Error) => void; jobs: FeatureJob[] }>();
   private readonly ready = new Map<number, Promise<EpochFeatures>>();
   /** Epochs read from the cache rather than computed. */
@@ -19,22 +19,31 @@ export class EpochFeatureSource {
    */
   constructor(
     private readonly init: WorkerInit,
-    onSkipped: (message: string) => void,
-  ) {
+    private readonly onSkipped: (message: string) => void,
+  ) {}
+
+  /**
+   * The worker, started on the first epoch the cache lacks: it decodes every training clip, which
+   * a run served wholly from the cache (a leave-one-speaker-out fold) never needs.
+   */
+  private startWorker(): Worker {
+    if (this.worker) return this.worker;
     // worker-entry.mjs registers tsx's loader in the thread (it is not inherited), then loads worker.ts.
-    this.worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: init });
-    this.worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'skipped') return onSkipped(m.message);
+    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: this.init });
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'skipped') return this.onSkipped(m.message);
       const p = this.pending.get(m.epoch);
       if (!p) return;
       this.pending.delete(m.epoch);
       if (m.type === 'failed') p.reject(new Error(`feature worker, epoch ${m.epoch}: ${m.message}`));
       else p.resolve({ jobs: p.jobs, windows: m.windows, present: m.present });
     });
-    this.worker.on('error', (error) => {
+    worker.on('error', (error) => {
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
     });
+    this.worker = worker;
+    return worker;
   }
 
   /** Starts getting an epoch's features (cache hit, or queued on the worker). */
@@ -48,7 +57,7 @@ export class EpochFeatureSource {
       return;
     }
     this.ready.set(epoch, new Promise((resolve, reject) => this.pending.set(epoch, { resolve, reject, jobs })));
-    this.worker.postMessage({ epoch, jobs } satisfies EpochRequest);
+    this.startWorker().postMessage({ epoch, jobs } satisfies EpochRequest);
   }
 
   /** The features of a prefetched epoch. */
@@ -60,6 +69,6 @@ export class EpochFeatureSource {
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 }
