@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { StreamingResampler } from '../src/frontend/resampler';
+import { DOWNSAMPLING_KERNEL, type ResamplerOptions, StreamingResampler } from '../src/frontend/resampler';
 import { Random } from '../training/random';
 import { concat, tone } from './helpers/fsdd';
 
-function resampleWhole(input: Float32Array, from: number, to: number): Float32Array {
-  const r = new StreamingResampler(from, to);
+function resampleWhole(input: Float32Array, from: number, to: number, options: ResamplerOptions = {}): Float32Array {
+  const r = new StreamingResampler(from, to, options);
   return concat(r.push(input), r.flush());
 }
 
@@ -40,6 +40,36 @@ describe('StreamingResampler', () => {
     });
   }
 
+  for (const rate of [48000, 44100]) {
+    it(`product downsampling kernel at ${rate} Hz: flat to 4 kHz, nothing folds back from above 8.2 kHz`, () => {
+      const gainDb = (hz: number) => {
+        const input = tone(hz, rate, 1);
+        return 20 * Math.log10(rms(resampleWhole(input, rate, 16000, DOWNSAMPLING_KERNEL), 800) / rms(input, 0));
+      };
+      for (const hz of [300, 1000, 2500, 4000]) expect(Math.abs(gainDb(hz))).toBeLessThan(0.05);
+      // Above the output Nyquist rate: these would alias into 0–8 kHz.
+      for (const hz of [8200, 9000, 10000, 12000, 15000]) expect(gainDb(hz)).toBeLessThan(-80);
+      // Fewer taps than the default kernel, which is where the speed comes from.
+      const taps = (options: ResamplerOptions) => 2 * new StreamingResampler(rate, 16000, options).latencySamples;
+      expect(taps(DOWNSAMPLING_KERNEL)).toBeLessThan(0.7 * taps({}));
+    });
+  }
+
+  it('keeps its output arrays bounded over a long stream (1 minute in 20 ms blocks)', () => {
+    const r = new StreamingResampler(48000, 16000, DOWNSAMPLING_KERNEL);
+    const block = tone(440, 48000, 0.02);
+    let largest = 0;
+    let produced = 0;
+    for (let i = 0; i < 3000; i++) {
+      const out = r.push(block);
+      produced += out.length;
+      largest = Math.max(largest, out.buffer.byteLength);
+    }
+    expect(produced).toBeGreaterThan(3000 * 320 - 64);
+    // One block yields 320 outputs; the array behind them must not grow with the stream.
+    expect(largest).toBeLessThanOrEqual(4 * 400);
+  });
+
   it('upsamples 8 kHz to 16 kHz without images above 4 kHz', () => {
     const input = tone(3000, 8000, 1);
     const out = resampleWhole(input, 8000, 16000);
@@ -53,9 +83,10 @@ describe('StreamingResampler', () => {
   it('gives bit-identical output for any chunking', () => {
     const random = new Random(7);
     const input = Float32Array.from({ length: 44100 }, (_, i) => 0.3 * Math.sin(i / 7) + 0.2 * random.normal());
-    for (const [from, to] of [[44100, 16000], [48000, 16000], [8000, 16000], [22050, 16000], [16000, 16000]]) {
-      const whole = resampleWhole(input, from, to);
-      const r = new StreamingResampler(from, to);
+    for (const [from, to] of [[44100, 16000], [48000, 16000], [8000, 16000], [22050, 16000], [16000, 16000], [96000, 16000]]) {
+      const options = from > to ? DOWNSAMPLING_KERNEL : {};
+      const whole = resampleWhole(input, from, to, options);
+      const r = new StreamingResampler(from, to, options);
       const parts: Float32Array[] = [];
       for (let i = 0; i < input.length; ) {
         const n = 1 + random.int(1500);

@@ -9,6 +9,7 @@
  *                         [--telephone P] [--babble P] [--sounds P] [--no-gain] [--no-shift] [--no-band-noise]
  *                         [--exclude-speaker NAME]   (leave-one-speaker-out folds)
  *                         [--feature-cache DIR] [--filters F1,F2,F3] [--dense UNITS]
+ *                         [--separable S1,S2,S3]   (1 = depthwise-separable block; the first stays full)
  * The probabilities (defaults: the shipped recipe, DEFAULT_AUGMENT_CONFIG in augment.ts) are
  * of: additive noise at --min-snr…30 dB; speed perturbation 0.85–1.2; a pitch-shifted copy
  * (SoX, −2…+6 semitones, FSDD clips); room reverb RT60 0.1–0.8 s; a 300–3400 Hz band-limit;
@@ -88,6 +89,7 @@ const { values: args } = parseArgs({
     'feature-cache': { type: 'string', default: DEFAULT_FEATURE_CACHE },
     filters: { type: 'string', default: DEFAULT_MODEL_SHAPE.filters.join(',') },
     dense: { type: 'string', default: String(DEFAULT_MODEL_SHAPE.denseUnits) },
+    separable: { type: 'string', default: (DEFAULT_MODEL_SHAPE.separable ?? [false, false, false]).map(Number).join(',') },
   },
 });
 
@@ -276,7 +278,13 @@ async function main(): Promise<void> {
 
   const filters = args.filters!.split(',').map(Number);
   if (filters.length !== 3 || !filters.every((f) => Number.isInteger(f) && f > 0)) throw new RangeError(`--filters needs three positive integers, got ${args.filters}`);
-  const shape: ModelShape = { filters: filters as [number, number, number], denseUnits: Number(args.dense) };
+  const separable = args.separable!.split(',').map((v) => v.trim());
+  if (separable.length !== 3 || !separable.every((v) => v === '0' || v === '1')) throw new RangeError(`--separable needs three 0/1 flags, got ${args.separable}`);
+  const shape: ModelShape = {
+    filters: filters as [number, number, number],
+    denseUnits: Number(args.dense),
+    separable: separable.map((v) => v === '1') as [boolean, boolean, boolean],
+  };
   const model = buildModel(windowFrames, melBins, labels.length, seed, shape);
   const baseLearningRate = Number(args['learning-rate']);
   const optimizer = tf.train.adam(baseLearningRate);

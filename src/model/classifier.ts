@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../pipeline/streaming-pipeline';
+import { compileFusedForward, type FusedForward } from './fused-forward';
 import { normalizeWindow } from './input';
 import { checkModelMetadata, ModelLoadError, type ModelMetadata } from './metadata';
 
@@ -24,11 +25,20 @@ export class DigitClassifier {
   readonly model: tfl.LayersModel;
   readonly metadata: ModelMetadata;
   readonly source: string;
+  /** The forward pass used by {@link predict}: fused ops, or `model.predict` for layers it does not cover. */
+  private readonly forward: FusedForward;
 
   private constructor(model: tfl.LayersModel, metadata: ModelMetadata, source: string) {
     this.model = model;
     this.metadata = metadata;
     this.source = source;
+    let forward: FusedForward;
+    try {
+      forward = compileFusedForward(model);
+    } catch {
+      forward = (x) => model.predict(x) as tf.Tensor;
+    }
+    this.forward = forward;
   }
 
   /**
@@ -83,7 +93,7 @@ export class DigitClassifier {
     const input = normalizeWindow(features, this.metadata.normalization);
     const probabilities = tf.tidy(() => {
       const x = tf.tensor4d(input, [1, windowFrames, melBins, 1]);
-      return Array.from((this.model.predict(x) as tf.Tensor).dataSync());
+      return Array.from(this.forward(x).dataSync());
     });
     let classIndex = 0;
     for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[classIndex]) classIndex = i;

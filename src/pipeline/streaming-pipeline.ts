@@ -1,6 +1,6 @@
 import { DEFAULT_FRONTEND_CONFIG, type FrontendConfig, hopMs } from '../frontend/config';
 import { StreamingLogMel } from '../frontend/log-mel';
-import { StreamingResampler } from '../frontend/resampler';
+import { productKernel, StreamingResampler } from '../frontend/resampler';
 import { DEFAULT_GATE_CONFIG, type GateConfig, type SpeechSegment, VoiceActivityGate } from '../vad/gate';
 import { DEFAULT_WINDOW_CONFIG, FrameHistory, type WindowConfig, windowStartFrame } from '../vad/window';
 
@@ -65,7 +65,11 @@ export class StreamingPipeline {
     }
     this.inputSampleRate = Math.round(inputSampleRate);
     this.config = config;
-    this.resampler = new StreamingResampler(this.inputSampleRate, config.frontend.sampleRate);
+    this.resampler = new StreamingResampler(
+      this.inputSampleRate,
+      config.frontend.sampleRate,
+      productKernel(this.inputSampleRate, config.frontend.sampleRate),
+    );
     this.frontend = new StreamingLogMel(config.frontend);
     this.gate = new VoiceActivityGate(config.gate);
     const capacity = config.window.windowFrames + config.gate.maxSpeechFrames + config.gate.hangoverFrames + 8;
