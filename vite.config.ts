@@ -35,13 +35,25 @@ function shippedModels(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation (COOP + COEP): makes SharedArrayBuffer available, which tfjs needs for
+ * its multi-threaded wasm binary. Set on the dev and preview servers; a host serving dist/ must
+ * send the same two headers (README, "Hosting"). Everything the app loads is same-origin, so
+ * `require-corp` blocks nothing.
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS = Object.freeze({
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+});
+
 export default defineConfig({
+  server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
   worker: { format: 'es' },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
   },
-  preview: { port: 4173 },
+  preview: { port: 4173, headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
   plugins: [
     shippedModels(),
     VitePWA({

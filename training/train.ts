@@ -10,6 +10,7 @@
  *                         [--exclude-speaker NAME]   (leave-one-speaker-out folds)
  *                         [--feature-cache DIR] [--filters F1,F2,F3] [--dense UNITS]
  *                         [--separable S1,S2,S3]   (1 = depthwise-separable block; the first stays full)
+ *                         [--time-stride N]        (stride of the first conv along time)
  * The probabilities (defaults: the shipped recipe, DEFAULT_AUGMENT_CONFIG in augment.ts) are
  * of: additive noise at --min-snr…30 dB; speed perturbation 0.85–1.2; a pitch-shifted copy
  * (SoX, −2…+6 semitones, FSDD clips); room reverb RT60 0.1–0.8 s; a 300–3400 Hz band-limit;
@@ -89,6 +90,7 @@ const { values: args } = parseArgs({
     'feature-cache': { type: 'string', default: DEFAULT_FEATURE_CACHE },
     filters: { type: 'string', default: DEFAULT_MODEL_SHAPE.filters.join(',') },
     dense: { type: 'string', default: String(DEFAULT_MODEL_SHAPE.denseUnits) },
+    'time-stride': { type: 'string', default: String(DEFAULT_MODEL_SHAPE.firstTimeStride ?? 1) },
     separable: { type: 'string', default: (DEFAULT_MODEL_SHAPE.separable ?? [false, false, false]).map(Number).join(',') },
   },
 });
@@ -284,7 +286,9 @@ async function main(): Promise<void> {
     filters: filters as [number, number, number],
     denseUnits: Number(args.dense),
     separable: separable.map((v) => v === '1') as [boolean, boolean, boolean],
+    firstTimeStride: Number(args['time-stride']),
   };
+  if (!(Number.isInteger(shape.firstTimeStride) && shape.firstTimeStride! >= 1)) throw new RangeError(`--time-stride needs a positive integer, got ${args['time-stride']}`);
   const model = buildModel(windowFrames, melBins, labels.length, seed, shape);
   const baseLearningRate = Number(args['learning-rate']);
   const optimizer = tf.train.adam(baseLearningRate);

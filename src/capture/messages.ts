@@ -23,6 +23,16 @@ export type MainToWorker =
       readonly modelUrl: string;
       /** wasm file name → URL served by the app. */
       readonly wasmPaths: Record<string, string>;
+      /**
+       * Use tfjs' multi-threaded wasm binary when the page is cross-origin isolated. Off by
+       * default: on the shipped model one thread was faster (see `npm run bench`).
+       */
+      readonly threads?: boolean;
+    }
+  | {
+      /** Time `runs` classifications of a fixed window (after a warm-up) and report them: used by `npm run bench`. */
+      readonly type: 'measure-inference';
+      readonly runs: number;
     }
   | {
       /** Start a new stream: a fresh pipeline at this rate, fed from `port` (the worklet's). */
@@ -38,9 +48,16 @@ export interface DigitResult {
   readonly digit: number;
   readonly confidence: number;
   readonly probabilities: number[];
-  /** ms since listening started. */
+  /** ms since listening started (stream time: samples received / sample rate). */
   readonly startMs: number;
   readonly endMs: number;
+  /**
+   * When the stream's first sample was captured, ms on the `performance.timeOrigin +
+   * performance.now()` clock (estimated in the worker from the earliest arrival of each audio
+   * block, less the block's duration). `streamOriginAt + endMs` is when the word ended; the time
+   * of the event minus that is the latency the user sees.
+   */
+  readonly streamOriginAt: number;
 }
 
 /** Worker → main thread. */
@@ -50,4 +67,5 @@ export type WorkerToMain =
   | { readonly type: 'digit'; readonly result: DigitResult }
   /** Speech was heard but not reported: not a digit, or not confident enough. */
   | { readonly type: 'rejected'; readonly label: string; readonly confidence: number }
+  | { readonly type: 'inference-timing'; readonly medianMs: number; readonly p95Ms: number; readonly runs: number; readonly simd: boolean; readonly threads: boolean }
   | { readonly type: 'error'; readonly code: 'model-failed' | 'backend-failed' | 'pipeline-failed'; readonly message: string };

@@ -49,7 +49,7 @@ export class RecognizerClient {
    * Initialises the wasm backend and loads the model (once; later calls share the result).
    * @throws Error with the worker's message (e.g. "model could not be loaded from URL: …")
    */
-  ready(modelUrl: string): Promise<BackendReady> {
+  ready(modelUrl: string, options: { readonly threads?: boolean } = {}): Promise<BackendReady> {
     if (!this.readyPromise) {
       this.readyPromise = new Promise<BackendReady>((resolve, reject) => {
         const off = this.on((m) => {
@@ -62,10 +62,29 @@ export class RecognizerClient {
             reject(Object.assign(new Error(m.message), { code: m.code }));
           }
         });
-        this.send({ type: 'init', modelUrl, wasmPaths: WASM_PATHS });
+        this.send({ type: 'init', modelUrl, wasmPaths: WASM_PATHS, threads: options.threads ?? false });
       });
     }
     return this.readyPromise;
+  }
+
+  /**
+   * Times `runs` classifications inside the worker (after {@link ready}); `npm run bench` reads it.
+   * @returns median and 95th-percentile ms per window, and the backend's SIMD/threads flags
+   */
+  measureInference(runs: number): Promise<Extract<WorkerToMain, { type: 'inference-timing' }>> {
+    return new Promise((resolve, reject) => {
+      const off = this.on((m) => {
+        if (m.type === 'inference-timing') {
+          off();
+          resolve(m);
+        } else if (m.type === 'error') {
+          off();
+          reject(new Error(m.message));
+        }
+      });
+      this.send({ type: 'measure-inference', runs });
+    });
   }
 
   send(message: MainToWorker, transfer: Transferable[] = []): void {

@@ -13,10 +13,21 @@ export interface BackendInfo {
  *
  * @param wasmPaths in the browser, a map from wasm file name to the URL the app serves it at
  *   (never a CDN); in Node omit it and tfjs finds the files in its package.
+ * @param options.threads allow the multi-threaded binary (needs a cross-origin-isolated page;
+ *   tfjs falls back to one thread where SharedArrayBuffer is missing). Default false: with our
+ *   ~7 M multiply-add model one thread measured faster (`npm run bench`). Must be decided before
+ *   the backend first starts. `options.simd: false` forces the plain (no-SIMD) binary (bench).
  * @throws Error if the wasm backend cannot start (names the backend and the cause).
  */
-export async function initWasmBackend(wasmPaths?: Record<string, string>): Promise<BackendInfo> {
+export async function initWasmBackend(
+  wasmPaths?: Record<string, string>,
+  options: { readonly threads?: boolean; readonly simd?: boolean } = {},
+): Promise<BackendInfo> {
   if (wasmPaths) setWasmPaths(wasmPaths);
+  if (tf.getBackend() !== 'wasm') {
+    if (!options.threads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    if (options.simd === false) tf.env().set('WASM_HAS_SIMD_SUPPORT', false);
+  }
   if (tf.getBackend() !== 'wasm') {
     const ok = await tf.setBackend('wasm');
     if (!ok) throw new Error('tfjs wasm backend failed to initialise');

@@ -49,7 +49,7 @@ export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
   offsetDb: 6,
   absoluteThresholdDb: -65,
   onsetFrames: 3,
-  hangoverFrames: 20,
+  hangoverFrames: 10,
   minSpeechFrames: 8,
   maxSpeechFrames: 150,
   floorPercentile: 0.2,

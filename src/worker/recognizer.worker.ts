@@ -5,21 +5,36 @@
  */
 import '@tensorflow/tfjs-backend-wasm';
 import type { MainToWorker, WorkerToMain, WorkletToWorker } from '../capture/messages';
-import { initWasmBackend } from '../model/backend';
+import { type BackendInfo, initWasmBackend } from '../model/backend';
 import { DigitClassifier } from '../model/classifier';
 import { StreamingRecognizer } from '../pipeline/recognizer';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** Minimum interval between status messages, ms (the level meter needs ~20 updates/s). */
-const STATUS_INTERVAL_MS = 50;
+/**
+ * Minimum interval between status messages, ms: 10 level-meter updates a second look live and
+ * keep the main thread's share of listening small (each one is a render). A change of the
+ * speech flag is posted at once.
+ */
+const STATUS_INTERVAL_MS = 100;
+/**
+ * A level change smaller than this (dB) is not posted: half a step of the element's 10-step,
+ * 60 dB meter. In steady noise or silence the meter then costs the main thread nothing.
+ */
+const STATUS_MIN_CHANGE_DB = 3;
 
 let classifier: DigitClassifier | null = null;
+let backendInfo: BackendInfo | null = null;
 let recognizer: StreamingRecognizer | null = null;
 let audioPort: MessagePort | null = null;
 let lastStatus = 0;
+let lastPostedDb = -120;
 let lastSpeech = false;
 let peakDb = -120;
+/** Samples received in the current stream, and the capture-clock estimate of its sample 0. */
+let streamSamples = 0;
+let streamRate = 48000;
+let streamOriginAt = Number.POSITIVE_INFINITY;
 
 function post(message: WorkerToMain): void {
   self.postMessage(message);
@@ -27,14 +42,23 @@ function post(message: WorkerToMain): void {
 
 function onAudio(message: WorkletToWorker): void {
   if (!recognizer) return;
+  // The block's last sample was captured no later than now: the earliest arrival, less the
+  // audio before it, is the best estimate of when the stream started (delivery only adds delay).
+  streamSamples += message.samples.length;
+  streamOriginAt = Math.min(streamOriginAt, performance.timeOrigin + performance.now() - (1000 * streamSamples) / streamRate);
   try {
     const step = recognizer.push(message.samples);
-    for (const d of step.detections) post({ type: 'digit', result: { ...d } });
+    for (const d of step.detections) post({ type: 'digit', result: { ...d, streamOriginAt } });
     for (const r of step.rejected) post({ type: 'rejected', label: r.label, confidence: r.confidence });
     peakDb = Math.max(peakDb, step.levelDb);
     const now = performance.now();
-    if (step.inSpeech !== lastSpeech || now - lastStatus >= STATUS_INTERVAL_MS) {
-      post({ type: 'status', levelDb: peakDb, inSpeech: step.inSpeech });
+    const speechChanged = step.inSpeech !== lastSpeech;
+    if (speechChanged || now - lastStatus >= STATUS_INTERVAL_MS) {
+      // Each interval's peak level; posted only when it moved enough to show.
+      if (speechChanged || Math.abs(peakDb - lastPostedDb) >= STATUS_MIN_CHANGE_DB) {
+        post({ type: 'status', levelDb: peakDb, inSpeech: step.inSpeech });
+        lastPostedDb = peakDb;
+      }
       lastStatus = now;
       lastSpeech = step.inSpeech;
       peakDb = -120;
@@ -42,6 +66,26 @@ function onAudio(message: WorkletToWorker): void {
   } catch (error) {
     post({ type: 'error', code: 'pipeline-failed', message: (error as Error).message });
   }
+}
+
+/** Times `runs` classifications of one fixed pseudo-random window, after 50 warm-up runs. */
+function measureInference(runs: number): void {
+  if (!classifier) {
+    post({ type: 'error', code: 'model-failed', message: 'no model loaded' });
+    return;
+  }
+  const { windowFrames } = classifier.metadata.window;
+  const { melBins } = classifier.metadata.frontend;
+  const window = Float32Array.from({ length: windowFrames * melBins }, (_, i) => -10 + 4 * Math.sin(i * 0.37) * Math.cos(i * 0.011));
+  const times: number[] = [];
+  for (let i = 0; i < 50 + runs; i++) {
+    const t0 = performance.now();
+    classifier.predict(window);
+    if (i >= 50) times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  post({ type: 'inference-timing', medianMs: at(0.5), p95Ms: at(0.95), runs, simd: backendInfo?.simd ?? false, threads: backendInfo?.threads ?? false });
 }
 
 function stop(): void {
@@ -56,7 +100,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
     case 'init': {
       let info;
       try {
-        info = await initWasmBackend(message.wasmPaths);
+        info = await initWasmBackend(message.wasmPaths, { threads: message.threads ?? false });
       } catch (error) {
         post({ type: 'error', code: 'backend-failed', message: `the wasm backend could not start: ${(error as Error).message}` });
         return;
@@ -68,6 +112,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         post({ type: 'error', code: 'model-failed', message: (error as Error).message });
         return;
       }
+      backendInfo = info;
       post({ type: 'ready', ...info });
       return;
     }
@@ -83,13 +128,20 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         post({ type: 'error', code: 'pipeline-failed', message: (error as Error).message });
         return;
       }
+      streamSamples = 0;
+      streamRate = message.sampleRate;
+      streamOriginAt = Number.POSITIVE_INFINITY;
       audioPort = message.port;
       audioPort.onmessage = (e: MessageEvent<WorkletToWorker>) => onAudio(e.data);
       lastSpeech = false;
+      lastPostedDb = -120;
       return;
     }
     case 'stop':
       stop();
+      return;
+    case 'measure-inference':
+      measureInference(message.runs);
       return;
   }
 };

@@ -23,6 +23,9 @@ interface DigitDetail {
   probabilities: number[];
   startMs: number;
   endMs: number;
+  streamOriginAt: number;
+  /** Page clock (performance.timeOrigin + now()) when the event arrived. */
+  eventAt: number;
 }
 
 /**
@@ -60,7 +63,9 @@ async function listen(page: Page, count: number, timeoutMs: number, button = 'St
   await page.evaluate(() => {
     const w = window as unknown as { digits: unknown[] };
     w.digits = [];
-    document.querySelector('digit-listener')!.addEventListener('digit', (e) => w.digits.push((e as CustomEvent).detail));
+    document.querySelector('digit-listener')!.addEventListener('digit', (e) =>
+      w.digits.push({ ...(e as CustomEvent).detail, eventAt: performance.timeOrigin + performance.now() }),
+    );
   });
   await page.locator('digit-listener').getByRole('button', { name: button }).click();
   await page
@@ -122,6 +127,15 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       }
       // Onsets ~0.8 s + clip length apart, in stream time.
       for (let i = 1; i < digits.length; i++) expect(digits[i].startMs).toBeGreaterThan(digits[i - 1].endMs + 500);
+      // The capture clock in each event puts the end of the word before the event, by at least
+      // the gate's hangover (100 ms) and by well under a second (`npm run bench` measures it).
+      for (const d of digits) {
+        const latency = d.eventAt - (d.streamOriginAt + d.endMs);
+        expect(latency).toBeGreaterThan(80);
+        expect(latency).toBeLessThan(1000);
+      }
+      // Served with COOP/COEP: cross-origin isolated, so tfjs could use threads (it is told not to).
+      expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
       const backend = await page.evaluate(() => (document.querySelector('digit-listener') as unknown as { backend: unknown }).backend);
       expect(backend).toMatchObject({ backend: 'wasm', simd: true });
       // The element shows the last digit and announces it.

@@ -1,0 +1,157 @@
+/**
+ * `npm run bench` — every cost of the pipeline, side by side, in one run; prints one table and
+ * writes reports/bench/bench.json + bench.md. Figures, not pass/fail: the targets are printed
+ * beside them (speed targets live here, not in unit tests).
+ *
+ * - inference per window (median, p95 over 500 runs after warm-up): Node wasm SIMD 1 thread,
+ *   wasm without SIMD, cpu (each in its own process), and Chromium wasm SIMD with 1 thread and
+ *   multi-threaded; each as a ratio to Node wasm SIMD 1 thread;
+ * - frontend + gate real-time factor at 48 and 44.1 kHz;
+ * - model weights (float vs int8) and the production JS, gzip (wasm listed apart);
+ * - Chromium, fake microphone: end of word → `digit` event latency, main-thread busy time per
+ *   second of listening, peak JS heap (see browser.ts for how the clocks are aligned);
+ * - our VAD gate beside Silero VAD on the same labelled stream (vad-peer.ts).
+ *
+ * `--no-browser` skips the Chromium parts; `--no-vad-peer` skips the Silero comparison.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
+import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
+import { generateNoise } from '../../training/noise';
+import { Random } from '../../training/random';
+import { browserInference, browserListening } from './browser';
+
+const { values: args } = parseArgs({
+  options: {
+    'no-browser': { type: 'boolean', default: false },
+    'no-vad-peer': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '500' },
+  },
+});
+const RUNS = Number(args.runs);
+const OUT_DIR = resolve('reports/bench');
+
+interface NodeInference {
+  variant: string;
+  backend: string;
+  simd: boolean;
+  threads: boolean;
+  medianMs: number;
+  p95Ms: number;
+  runs: number;
+}
+
+function nodeInference(variant: 'simd' | 'no-simd' | 'cpu', runs: number): NodeInference {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'inference-node.ts'), variant, String(runs)], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as NodeInference;
+}
+
+/**
+ * Frontend + gate real-time factor (compute seconds per second of audio): 60 s of pink noise
+ * with a loud second every three, pushed in 20 ms blocks as the worklet posts them. Best of 3.
+ */
+function realTimeFactor(sampleRate: number): number {
+  const random = new Random(2);
+  const seconds = 60;
+  const signal = generateNoise(sampleRate * seconds, 'pink', random).map((v, i) => v * (Math.floor(i / sampleRate) % 3 === 0 ? 0.3 : 0.01));
+  const block = Math.round(sampleRate * 0.02);
+  let best = Number.POSITIVE_INFINITY;
+  for (let rep = 0; rep < 3; rep++) {
+    const pipeline = new StreamingPipeline(sampleRate);
+    const t0 = performance.now();
+    for (let i = 0; i < signal.length; i += block) pipeline.push(signal.subarray(i, i + block));
+    pipeline.flush();
+    best = Math.min(best, (performance.now() - t0) / 1000 / seconds);
+  }
+  return best;
+}
+
+/** Production build sizes: every emitted JS file gzip-compressed (level 9), wasm apart. */
+async function buildSizes(): Promise<{ jsBytes: number; jsGzipBytes: number; files: { file: string; bytes: number; gzipBytes: number }[]; wasm: { file: string; bytes: number }[] }> {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production'; // Vite 8 reads it before the config (README, "Noticed")
+  try {
+    await build({ logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+  const all = walk('dist');
+  // The service worker and Workbox runtime are JS the browser fetches too: counted.
+  const files = all.filter((f) => f.endsWith('.js')).map((f) => {
+    const bytes = readFileSync(f);
+    return { file: f.slice(5), bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+  });
+  const wasm = all.filter((f) => f.endsWith('.wasm')).map((f) => ({ file: f.slice(5), bytes: statSync(f).size }));
+  return { jsBytes: files.reduce((s, f) => s + f.bytes, 0), jsGzipBytes: files.reduce((s, f) => s + f.gzipBytes, 0), files, wasm };
+}
+
+function modelSizes(): { parameters: number; int8Bytes: number; float32Bytes: number } {
+  const int8Bytes = statSync(join(DEFAULT_MODEL_DIR, 'weights.bin')).size;
+  const json = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
+  const parameters = json.weightsManifest.flatMap((g) => g.weights).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+  return { parameters, int8Bytes, float32Bytes: parameters * 4 };
+}
+
+const started = performance.now();
+const f3 = (x: number) => x.toFixed(3);
+console.log('inference in Node …');
+const simd = nodeInference('simd', RUNS);
+const noSimd = nodeInference('no-simd', RUNS);
+const cpu = nodeInference('cpu', 100);
+console.log('frontend + gate …');
+const rtf = { '48000': realTimeFactor(48000), '44100': realTimeFactor(44100) };
+console.log('production build …');
+const sizes = await buildSizes();
+const model = modelSizes();
+let chromiumInference: Awaited<ReturnType<typeof browserInference>> | null = null;
+let listening: Awaited<ReturnType<typeof browserListening>> | null = null;
+if (!args['no-browser']) {
+  console.log('Chromium: inference in the worker …');
+  chromiumInference = await browserInference(RUNS);
+  console.log('Chromium: listening to a fake microphone (real time) …');
+  listening = await browserListening();
+}
+let vadPeer: unknown = null;
+if (!args['no-vad-peer']) {
+  console.log('VAD: our gate beside Silero …');
+  const { compareVad } = await import('./vad-peer');
+  vadPeer = await compareVad();
+}
+
+const rows: [string, string, string][] = [];
+const ratio = (ms: number) => `${(ms / simd.medianMs).toFixed(2)}×`;
+rows.push([`inference, Node wasm SIMD 1 thread (${RUNS} runs)`, `median ${f3(simd.medianMs)} ms, p95 ${f3(simd.p95Ms)} ms (1.00×)`, '≤ 0.5 ms median']);
+rows.push(['inference, Node wasm no SIMD', `median ${f3(noSimd.medianMs)} ms, p95 ${f3(noSimd.p95Ms)} ms (${ratio(noSimd.medianMs)})`, '']);
+rows.push(['inference, Node wasm multi-threaded', 'not available: tfjs-backend-wasm cannot start its threaded binary in Node', '']);
+rows.push(['inference, Node cpu (100 runs)', `median ${f3(cpu.medianMs)} ms, p95 ${f3(cpu.p95Ms)} ms (${ratio(cpu.medianMs)})`, '']);
+for (const c of chromiumInference ?? []) {
+  const label = `inference, Chromium wasm ${c.simd ? 'SIMD' : 'no SIMD'} ${c.threads ? 'multi-threaded' : '1 thread'}${c.threadsRequested && !c.threads ? ' (threads requested, not available)' : ''}`;
+  rows.push([label, `median ${f3(c.medianMs)} ms, p95 ${f3(c.p95Ms)} ms (${ratio(c.medianMs)})`, '']);
+}
+rows.push(['frontend + gate real-time factor, 48 kHz', rtf['48000'].toFixed(4), '≤ 0.005']);
+rows.push(['frontend + gate real-time factor, 44.1 kHz', rtf['44100'].toFixed(4), '≤ 0.005']);
+rows.push(['model weights', `${model.int8Bytes} B int8 vs ${model.float32Bytes} B float32 (${model.parameters} parameters)`, 'int8 ≤ 64 KB']);
+rows.push(['production JS, gzip', `${(sizes.jsGzipBytes / 1024).toFixed(1)} KB (${(sizes.jsBytes / 1024).toFixed(1)} KB raw, ${sizes.files.length} files)`, '≤ 400 KB gzip']);
+rows.push(['wasm (apart)', sizes.wasm.map((w) => `${w.file.replace(/^.*\//, '')} ${(w.bytes / 1024).toFixed(0)} KB`).join(', '), '']);
+if (listening) {
+  rows.push([`end of word → digit event, Chromium (${listening.latenciesMs.length} words)`, `median ${listening.latencyMedianMs.toFixed(0)} ms, worst ${listening.latencyMaxMs.toFixed(0)} ms`, '≤ 200 ms median']);
+  rows.push(['words recognized correctly (fake mic)', `${listening.correct}/${listening.words} (${listening.recognized} events) at ${listening.sampleRate} Hz`, '']);
+  rows.push(['main thread busy while listening', `${listening.mainThreadBusyMsPerS.toFixed(2)} ms per s (over ${listening.listeningSeconds.toFixed(0)} s)`, '≤ 5 ms/s']);
+  rows.push(['peak JS heap, page main thread', `${(listening.peakJsHeapBytes / 1024 / 1024).toFixed(1)} MB`, '']);
+}
+const vadRows = (vadPeer as { tableRows?: [string, string, string][] } | null)?.tableRows ?? [];
+rows.push(...vadRows);
+
+const md = ['| measure | value | target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+console.log(`\n${md}\n`);
+mkdirSync(OUT_DIR, { recursive: true });
+const results = { createdAt: new Date().toISOString(), model: DEFAULT_MODEL_DIR, inference: { node: { simd, noSimd, cpu }, chromium: chromiumInference }, frontendAndGateRealTimeFactor: rtf, model_: model, build: sizes, listening, vadPeer };
+writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(OUT_DIR, 'bench.md'), `# npm run bench — ${results.createdAt}\n\n${md}\n`);
+console.log(`wrote ${join(OUT_DIR, 'bench.json')} and bench.md in ${((performance.now() - started) / 1000).toFixed(0)} s`);
