@@ -86,10 +86,10 @@ describe('digit-listener CLI', () => {
   }, 120_000);
 
   it('prints readable lines without --json and usage errors with exit code 2', async () => {
-    const file = join(FSDD_DIR, '6_nicolas_0.wav');
+    const file = join(FSDD_DIR, '6_jackson_0.wav');
     const text = await cli('recognize', file);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/6_nicolas_0\.wav\n {2}6 {2}confidence 0\.\d{3} {2}\d+–\d+ ms/);
+    expect(text.stdout).toMatch(/6_jackson_0\.wav\n {2}6 {2}confidence 0\.\d{3} {2}\d+–\d+ ms/);
     expect((await cli('recognise', file)).code).toBe(2);
     expect((await cli('recognize', '--threshold', '3', file)).code).toBe(2);
   }, 120_000);

@@ -17,7 +17,7 @@
  * and, when noise is added, babble (synthetic training voices) or a background of non-speech
  * sound events instead of generated white/pink/brown/band noise (--no-band-noise drops the
  * band colour). 0 switches one off (the ablation does).
- * The shipped model: `npm run synth && npm run train` (≈ 27 min on 2 cores: epochs of ≈ 50 s).
+ * The shipped model: `npm run synth && npm run train` (≈ 25 min on 2 cores: epochs of ≈ 45 s; ≈ 15 s from cached features).
  * With synthetic speech (`--synth`, default .cache/synth from `npm run synth`) the model also learns the synthetic training voices
  * (a random fraction F of them each epoch) and an extra "other" class from their non-digit words
  * plus N fresh non-speech sounds per epoch; the report adds the held-out synthetic voices.

@@ -3,7 +3,8 @@
  * writes reports/bench/bench.json + bench.md. Figures, not pass/fail: the targets are printed
  * beside them (speed targets live here, not in unit tests).
  *
- * - inference per window (median, p95 over 500 runs after warm-up): Node wasm SIMD 1 thread,
+ * - inference per window (median, p95 over 500 runs after warm-up): Node wasm SIMD 1 thread
+ *   (three processes, the middle one),
  *   wasm without SIMD, cpu (each in its own process), and Chromium wasm SIMD with 1 thread and
  *   multi-threaded; each as a ratio to Node wasm SIMD 1 thread;
  * - frontend + gate real-time factor at 48 and 44.1 kHz;
@@ -101,7 +102,10 @@ function modelSizes(): { parameters: number; int8Bytes: number; float32Bytes: nu
 const started = performance.now();
 const f3 = (x: number) => x.toFixed(3);
 console.log('inference in Node …');
-const simd = nodeInference('simd', RUNS);
+// The reference figure: three processes, the middle median (one process on this VM can be off
+// by ±20 % from another), with the range kept beside it.
+const simdRuns = [0, 1, 2].map(() => nodeInference('simd', RUNS)).sort((a, b) => a.medianMs - b.medianMs);
+const simd = simdRuns[1];
 const noSimd = nodeInference('no-simd', RUNS);
 const cpu = nodeInference('cpu', 100);
 console.log('frontend + gate …');
@@ -126,7 +130,11 @@ if (!args['no-vad-peer']) {
 
 const rows: [string, string, string][] = [];
 const ratio = (ms: number) => `${(ms / simd.medianMs).toFixed(2)}×`;
-rows.push([`inference, Node wasm SIMD 1 thread (${RUNS} runs)`, `median ${f3(simd.medianMs)} ms, p95 ${f3(simd.p95Ms)} ms (1.00×)`, '≤ 0.5 ms median']);
+rows.push([
+  `inference, Node wasm SIMD 1 thread (${RUNS} runs × 3 processes)`,
+  `median ${f3(simd.medianMs)} ms (processes ${simdRuns.map((r) => f3(r.medianMs)).join(' / ')}), p95 ${f3(simd.p95Ms)} ms (1.00×)`,
+  '≤ 0.5 ms median',
+]);
 rows.push(['inference, Node wasm no SIMD', `median ${f3(noSimd.medianMs)} ms, p95 ${f3(noSimd.p95Ms)} ms (${ratio(noSimd.medianMs)})`, '']);
 rows.push(['inference, Node wasm multi-threaded', 'not available: tfjs-backend-wasm cannot start its threaded binary in Node', '']);
 rows.push(['inference, Node cpu (100 runs)', `median ${f3(cpu.medianMs)} ms, p95 ${f3(cpu.p95Ms)} ms (${ratio(cpu.medianMs)})`, '']);
@@ -151,7 +159,7 @@ rows.push(...vadRows);
 const md = ['| measure | value | target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(`\n${md}\n`);
 mkdirSync(OUT_DIR, { recursive: true });
-const results = { createdAt: new Date().toISOString(), model: DEFAULT_MODEL_DIR, inference: { node: { simd, noSimd, cpu }, chromium: chromiumInference }, frontendAndGateRealTimeFactor: rtf, model_: model, build: sizes, listening, vadPeer };
+const results = { createdAt: new Date().toISOString(), model: DEFAULT_MODEL_DIR, inference: { node: { simd, simdRuns, noSimd, cpu }, chromium: chromiumInference }, frontendAndGateRealTimeFactor: rtf, model_: model, build: sizes, listening, vadPeer };
 writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(OUT_DIR, 'bench.md'), `# npm run bench — ${results.createdAt}\n\n${md}\n`);
 console.log(`wrote ${join(OUT_DIR, 'bench.json')} and bench.md in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -178,9 +178,9 @@ export class DigitListener extends LitElement {
   }
 
   private announce(text: string): void {
-    // Re-set even when equal so screen readers repeat a repeated digit.
-    this.announcement = '';
-    setTimeout(() => (this.announcement = text), 50);
+    // A repeated digit must be announced again: alternate a trailing zero-width space so the
+    // live region's text always changes (one render, no clear-then-set round trip).
+    this.announcement = this.announcement === text ? `${text}\u200b` : text;
   }
 
   private onToggle(): void {
