@@ -8,6 +8,7 @@ import { DEFAULT_MODEL_DIR } from '../src/cli/paths';
 import { initWasmBackend } from '../src/model/backend';
 import { DigitClassifier } from '../src/model/classifier';
 import { DIGIT_LABELS, OTHER_LABEL } from '../src/model/labels';
+import { measureInference } from '../src/model/inference-timing';
 import { ModelLoadError } from '../src/model/metadata';
 import { fileSystemModel } from '../src/model/node-io';
 import { StreamingRecognizer } from '../src/pipeline/recognizer';
@@ -130,5 +131,17 @@ describe('broken model files give a clear ModelLoadError naming the file', () =>
       delete json.userDefinedMetadata;
     });
     await expect(DigitClassifier.load(fileSystemModel(path), path)).rejects.toThrow(/no digit-listener metadata/);
+  });
+});
+
+describe('inference timing (npm run bench, Node and browser worker)', () => {
+  it('times the requested number of runs and rejects a bad count', async () => {
+    const classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
+    const timing = measureInference(classifier, 20, 5);
+    expect(timing.runs).toBe(20);
+    expect(timing.medianMs).toBeGreaterThan(0);
+    expect(timing.p95Ms).toBeGreaterThanOrEqual(timing.medianMs);
+    expect(() => measureInference(classifier, 0)).toThrow(/runs must be a positive integer/);
+    classifier.dispose();
   });
 });

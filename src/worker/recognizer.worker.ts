@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { MainToWorker, WorkerToMain, WorkletToWorker } from '../capture/messages';
 import { type BackendInfo, initWasmBackend } from '../model/backend';
 import { DigitClassifier } from '../model/classifier';
+import { measureInference } from '../model/inference-timing';
 import { StreamingRecognizer } from '../pipeline/recognizer';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -70,24 +71,13 @@ function onAudio(message: WorkletToWorker): void {
   }
 }
 
-/** Times `runs` classifications of one fixed pseudo-random window, after 50 warm-up runs. */
-function measureInference(runs: number): void {
+/** Times `runs` classifications (see `measureInference`) and posts the figures. */
+function postInferenceTiming(runs: number): void {
   if (!classifier) {
     post({ type: 'error', code: 'model-failed', message: 'no model loaded' });
     return;
   }
-  const { windowFrames } = classifier.metadata.window;
-  const { melBins } = classifier.metadata.frontend;
-  const window = Float32Array.from({ length: windowFrames * melBins }, (_, i) => -10 + 4 * Math.sin(i * 0.37) * Math.cos(i * 0.011));
-  const times: number[] = [];
-  for (let i = 0; i < 50 + runs; i++) {
-    const t0 = performance.now();
-    classifier.predict(window);
-    if (i >= 50) times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  post({ type: 'inference-timing', medianMs: at(0.5), p95Ms: at(0.95), runs, simd: backendInfo?.simd ?? false, threads: backendInfo?.threads ?? false });
+  post({ type: 'inference-timing', ...measureInference(classifier, runs), simd: backendInfo?.simd ?? false, threads: backendInfo?.threads ?? false });
 }
 
 function stop(): void {
@@ -143,7 +133,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       stop();
       return;
     case 'measure-inference':
-      measureInference(message.runs);
+      postInferenceTiming(message.runs);
       return;
   }
 };
