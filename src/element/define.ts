@@ -1,7 +1,7 @@
 import { DigitListener } from './digit-listener';
 
 export { DigitListener };
-export type { DigitEventDetail, ListenerState } from './digit-listener';
+export type { DigitEventDetail, DigitsEventDetail, ListenerErrorCode, ListenerErrorDetail, ListeningChangeDetail, ListenerState } from './digit-listener';
 
 /** Registers `<digit-listener>` once; importing this module twice does not throw. */
 if (!customElements.get('digit-listener')) customElements.define('digit-listener', DigitListener);
@@ -12,5 +12,8 @@ declare global {
   }
   interface HTMLElementEventMap {
     digit: CustomEvent<import('./digit-listener').DigitEventDetail>;
+    digits: CustomEvent<import('./digit-listener').DigitsEventDetail>;
+    'listening-change': CustomEvent<import('./digit-listener').ListeningChangeDetail>;
+    // `error` keeps the DOM's ErrorEvent typing; its detail is a ListenerErrorDetail.
   }
 }

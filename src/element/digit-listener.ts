@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { DigitResult, WorkerToMain } from '../capture/messages';
-import { CaptureError, MicrophoneCapture } from '../capture/microphone';
+import { CaptureError, type CaptureErrorCode, MicrophoneCapture } from '../capture/microphone';
 import { DIGIT_LABELS, OTHER_LABEL } from '../model/labels';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../pipeline/recognizer';
 import { type BackendReady, RecognizerClient } from './recognizer-client';
@@ -11,6 +11,27 @@ export type ListenerState = 'idle' | 'loading' | 'listening' | 'speech' | 'denie
 
 /** `detail` of the `digit` event. */
 export type DigitEventDetail = DigitResult;
+
+/** `detail` of the `digits` event: a completed digit string, e.g. "4172". */
+export interface DigitsEventDetail {
+  readonly digits: string;
+  /** Why the string ended: the pause after it, the configured length, or `stop()`. */
+  readonly reason: 'pause' | 'length' | 'stop';
+}
+
+/** `detail` of the `listening-change` event. */
+export interface ListeningChangeDetail {
+  readonly listening: boolean;
+}
+
+/** Machine-readable cause of an `error` event. */
+export type ListenerErrorCode = CaptureErrorCode | 'model-failed' | 'backend-failed' | 'pipeline-failed';
+
+/** `detail` of the `error` event: a code to branch on and a message in plain words. */
+export interface ListenerErrorDetail {
+  readonly code: ListenerErrorCode;
+  readonly message: string;
+}
 
 const STATE_TEXT: Record<ListenerState, string> = {
   idle: 'Press Start and say a digit',
@@ -25,14 +46,26 @@ const STATE_TEXT: Record<ListenerState, string> = {
  * `<digit-listener>`: listens to the microphone and shows each spoken digit (0–9) with its
  * confidence. All audio work runs in an AudioWorklet and a Web Worker; no audio leaves the device.
  *
- * @fires digit - a digit was recognized; `detail`: {digit, confidence, probabilities, startMs, endMs}
+ * Without `continuous` it stops after the first digit (one-digit input); with it, it keeps
+ * listening and groups digits into strings, ended by a pause (`digits-timeout`), by reaching
+ * `max-digits`, or by `stop()`. All events bubble and are `composed` (they leave shadow roots).
+ *
+ * @fires digit - a digit was recognized; `detail`: {digit, confidence, probabilities, startMs, endMs, streamOriginAt}
+ * @fires digits - continuous mode: a digit string was completed; `detail`: {digits: "4172", reason: 'pause' | 'length' | 'stop'}
+ * @fires listening-change - the microphone was opened or closed; `detail`: {listening}
+ * @fires error - something failed; `detail`: {code, message}, code one of permission-denied,
+ *   no-device, device-busy, unsupported, unknown, model-failed, backend-failed, pipeline-failed
  * @attr confidence-threshold - minimum confidence (0–1) for a digit to be shown (default 0.5)
+ * @attr continuous - keep listening after a digit and group digits into strings
+ * @attr max-digits - continuous mode: a string is complete at this many digits (default 0: no limit)
+ * @attr digits-timeout - continuous mode: ms of silence after a digit that end the string (default 1500)
  * @attr model-src - URL of the model.json to load (default `models/default/model.json` next to the page)
  * @csspart button - the start/stop button
  * @csspart digit - the large recognized digit
  * @csspart confidence - the confidence text
  * @csspart level - the input level meter
  * @csspart remark - the note shown when speech was heard but no digit reported
+ * @csspart digits - continuous mode: the digit string being spoken, then the last completed one
  * @cssprop --digit-listener-accent - accent colour (default #0b57d0)
  */
 export class DigitListener extends LitElement {
@@ -49,6 +82,7 @@ export class DigitListener extends LitElement {
     .state { font-size: 0.95rem; }
     .state[data-state='denied'], .state[data-state='error'] { color: #b3261e; font-weight: 600; }
     .remark { font-size: 0.85rem; color: #444746; }
+    .string { font-size: 1.5rem; min-height: 2rem; letter-spacing: 0.2em; font-variant-numeric: tabular-nums; }
     .message { font-size: 0.85rem; max-width: 22rem; text-align: center; }
     button { font: inherit; font-size: 1.05rem; padding: 0.6rem 1.6rem; border-radius: 999px; border: 2px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
     button[aria-pressed='true'] { background: #fff; color: var(--accent); }
@@ -61,6 +95,20 @@ export class DigitListener extends LitElement {
 
   /** Minimum confidence (0–1) for a digit to be reported. */
   @property({ type: Number, attribute: 'confidence-threshold' }) confidenceThreshold = DEFAULT_CONFIDENCE_THRESHOLD;
+
+  /** Keep listening after a digit and group digits into strings (`digits` events). */
+  @property({ type: Boolean, reflect: true }) continuous = false;
+
+  /** Continuous mode: a string is complete at this many digits (0 = no limit). */
+  @property({ type: Number, attribute: 'max-digits' }) maxDigits = 0;
+
+  /** Continuous mode: silence after a digit that ends the string, ms. */
+  @property({ type: Number, attribute: 'digits-timeout' }) digitsTimeout = 1500;
+
+  /** The digit string being spoken (continuous mode), else the last completed one. */
+  @state() private digitString = '';
+  private stringOpen = false;
+  private pauseTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** URL of the model.json to load. */
   @property({ type: String, attribute: 'model-src' }) modelSrc = 'models/default/model.json';
@@ -117,20 +165,29 @@ export class DigitListener extends LitElement {
       }
       this.message = (error as Error).message;
       this.announce(`${STATE_TEXT[this.state]}. ${this.message}`);
+      const code = error instanceof CaptureError ? error.code : ((error as { code?: ListenerErrorCode }).code ?? 'unknown');
+      this.fire<ListenerErrorDetail>('error', { code, message: this.message });
     }
   }
 
   /** Stops listening and releases the microphone. */
   async stop(): Promise<void> {
+    await this.halt(true);
+  }
+
+  /** Stops listening; `announce` false keeps the digit just announced in the live region. */
+  private async halt(announce: boolean): Promise<void> {
     if (!this.listening) return;
+    this.endString('stop');
     await this.releaseMicrophone();
     this.state = 'idle';
     this.levelDb = -120;
-    this.announce('Stopped listening');
+    if (announce) this.announce('Stopped listening');
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.clearPauseTimer();
     void this.releaseMicrophone();
     this.unsubscribe?.();
     this.unsubscribe = null;
@@ -153,13 +210,24 @@ export class DigitListener extends LitElement {
         if (!this.listening) return;
         this.levelDb = m.levelDb;
         this.state = m.inSpeech ? 'speech' : 'listening';
+        // A word in progress holds the string open; the pause counts from the end of speech.
+        if (m.inSpeech) this.clearPauseTimer();
+        else if (this.stringOpen) this.armPauseTimer();
         return;
       case 'digit': {
         if (!this.listening) return;
         this.lastResult = m.result;
         this.remark = '';
         this.announce(`${m.result.digit}, ${DIGIT_LABELS[m.result.digit]}, confidence ${Math.round(m.result.confidence * 100)} percent`);
-        this.dispatchEvent(new CustomEvent<DigitEventDetail>('digit', { detail: m.result, bubbles: true, composed: true }));
+        this.fire<DigitEventDetail>('digit', m.result);
+        if (!this.continuous) {
+          void this.halt(false); // one-digit input: done
+          return;
+        }
+        this.digitString = (this.stringOpen ? this.digitString : '') + String(m.result.digit);
+        this.stringOpen = true;
+        if (this.maxDigits > 0 && this.digitString.length >= this.maxDigits) this.endString('length');
+        else this.armPauseTimer();
         return;
       }
       case 'rejected':
@@ -170,11 +238,44 @@ export class DigitListener extends LitElement {
       case 'error':
         if (this.state === 'loading') return; // start() reports it
         this.message = m.message;
+        this.endString('stop');
         this.state = 'error';
         void this.releaseMicrophone();
         this.announce(`Error. ${m.message}`);
+        this.fire<ListenerErrorDetail>('error', { code: m.code, message: m.message });
         return;
     }
+  }
+
+  /** Dispatches a bubbling, composed CustomEvent. */
+  private fire<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** Ends the open digit string (if any) and fires `digits`. */
+  private endString(reason: DigitsEventDetail['reason']): void {
+    this.clearPauseTimer();
+    if (!this.stringOpen) return;
+    this.stringOpen = false;
+    this.announce(`Digits ${this.digitString.split('').join(' ')}`);
+    this.fire<DigitsEventDetail>('digits', { digits: this.digitString, reason });
+  }
+
+  private armPauseTimer(): void {
+    this.clearPauseTimer();
+    this.pauseTimer = setTimeout(() => this.endString('pause'), Math.max(0, this.digitsTimeout));
+  }
+
+  private clearPauseTimer(): void {
+    if (this.pauseTimer !== null) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (!changed.has('state')) return;
+    const before = changed.get('state') as ListenerState | undefined;
+    const wasListening = before === 'listening' || before === 'speech';
+    if (wasListening !== this.listening) this.fire<ListeningChangeDetail>('listening-change', { listening: this.listening });
   }
 
   private announce(text: string): void {
@@ -201,6 +302,7 @@ export class DigitListener extends LitElement {
           <div style="transform: scaleX(${level})"></div>
         </div>
         <div class="state" data-state=${this.state}>${STATE_TEXT[this.state]}</div>
+        ${this.continuous ? html`<div class="string" part="digits">${this.digitString}</div>` : nothing}
         ${this.remark && this.listening ? html`<div class="remark" part="remark">${this.remark}</div>` : nothing}
         ${this.message ? html`<div class="message" role="alert">${this.message}</div>` : nothing}
         <button part="button" type="button" aria-pressed=${this.listening ? 'true' : 'false'} ?disabled=${busy} @click=${this.onToggle}>

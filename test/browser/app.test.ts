@@ -30,11 +30,12 @@ interface DigitDetail {
 
 /**
  * Writes a fake-microphone WAV: 0.5 s silence, then the clips separated by `gap` s of silence,
- * converted from 8 kHz to `rate` by sox (an independent resampler). Returns path and duration.
+ * converted from 8 kHz to `rate` by sox (an independent resampler); `gap` may be one per clip.
+ * Returns path and duration.
  */
-function makeMicWav(dir: string, name: string, clips: string[], rate: number, gap = 0.8): { path: string; seconds: number } {
+function makeMicWav(dir: string, name: string, clips: string[], rate: number, gap: number | number[] = 0.8): { path: string; seconds: number } {
   const parts: Float32Array[] = [new Float32Array(4000)];
-  for (const clip of clips) parts.push(fsddClip(clip).samples, new Float32Array(Math.round(gap * 8000)));
+  clips.forEach((clip, i) => parts.push(fsddClip(clip).samples, new Float32Array(Math.round((typeof gap === 'number' ? gap : gap[i]) * 8000))));
   parts.push(new Float32Array(8000));
   const signal = concat(...parts);
   const source = join(dir, `${name}-8k.wav`);
@@ -141,7 +142,9 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       // The element shows the last digit and announces it.
       const shown = await page.locator('digit-listener').locator('[part=digit]').textContent();
       expect(shown?.trim()).toBe(String(digits.at(-1)!.digit));
-      await expect.poll(() => page.locator('digit-listener').locator('[aria-live]').textContent()).toMatch(/confidence/);
+      // The live region announced each digit; the app page is continuous, so after the pause
+      // that ends the string it announces the whole string.
+      await expect.poll(() => page.locator('digit-listener').locator('[aria-live]').textContent()).toMatch(/^Digits 4 1 7 0 9 3 6 2$/);
       expect(errors).toEqual([]);
     });
   }, 120_000);
@@ -218,13 +221,67 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       const page = await context.newPage();
       await page.goto(url);
       const element = page.locator('digit-listener');
+      await page.evaluate(() => {
+        const w = window as unknown as { errors: unknown[] };
+        w.errors = [];
+        document.querySelector('digit-listener')!.addEventListener('error', (e) => w.errors.push((e as unknown as CustomEvent).detail));
+      });
       await element.getByRole('button', { name: 'Start' }).click();
       await expect.poll(() => element.getAttribute('state')).toBe('denied');
+      const errors = await page.evaluate(() => (window as unknown as { errors: { code: string; message: string }[] }).errors);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code: 'permission-denied', message: expect.stringMatching(/denied/) });
       await expect.poll(() => element.getByRole('alert').textContent()).toMatch(/Microphone access was denied/);
       await context.grantPermissions(['microphone']);
       const digits = await listen(page, 1, (mic.seconds + 15) * 1000, 'Try again');
       expect(digits.map((d) => d.digit)).toEqual([2]);
       expect(await element.getAttribute('state')).toMatch(/listening|speech/);
+    });
+  }, 120_000);
+
+  it('continuous mode: groups spoken digit strings, ended by max-digits or by the pause after them', async () => {
+    // "4 1 7 2" with 0.30 / 0.15 / 0.25 s gaps, 2 s of silence, then "9 3" with a 0.2 s gap.
+    const clips = ['4_george_0', '1_jackson_1', '7_lucas_2', '2_george_4', '9_theo_4', '3_yweweler_0'];
+    const mic = makeMicWav(dir, 'strings', clips, 48000, [0.3, 0.15, 0.25, 2.0, 0.2, 2.0]);
+    await withApp(chromiumArgs(mic.path), async ({ browser, url }) => {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.evaluate(() => {
+        const w = window as unknown as { strings: unknown[]; changes: boolean[] };
+        w.strings = [];
+        w.changes = [];
+        const el = document.querySelector('digit-listener')!;
+        el.setAttribute('max-digits', '4');
+        el.setAttribute('digits-timeout', '1000');
+        el.addEventListener('digits', (e) => w.strings.push((e as CustomEvent).detail));
+        // Composed and bubbling: seen on the document too.
+        document.addEventListener('listening-change', (e) => w.changes.push((e as CustomEvent).detail.listening));
+      });
+      const digits = await listen(page, clips.length, (mic.seconds + 15) * 1000);
+      expect(digits.map((d) => d.digit)).toEqual([4, 1, 7, 2, 9, 3]);
+      const strings = await page.evaluate(() => (window as unknown as { strings: unknown[] }).strings);
+      expect(strings).toEqual([
+        { digits: '4172', reason: 'length' },
+        { digits: '93', reason: 'pause' },
+      ]);
+      expect(await page.locator('digit-listener').locator('[part=digits]').textContent()).toBe('93');
+      await page.locator('digit-listener').getByRole('button', { name: 'Stop' }).click();
+      await expect.poll(() => page.evaluate(() => (window as unknown as { changes: boolean[] }).changes)).toEqual([true, false]);
+    });
+  }, 120_000);
+
+  it('without continuous: reports one digit, then stops listening', async () => {
+    const mic = makeMicWav(dir, 'single', ['7_lucas_2', '2_george_4'], 48000);
+    await withApp(chromiumArgs(mic.path), async ({ browser, url }) => {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.evaluate(() => document.querySelector('digit-listener')!.removeAttribute('continuous'));
+      const digits = await listen(page, 2, (mic.seconds + 5) * 1000);
+      expect(digits.map((d) => d.digit)).toEqual([7]);
+      expect(await page.locator('digit-listener').getAttribute('state')).toBe('idle');
+      // The digit stays announced (stopping after it does not talk over it).
+      expect(await page.locator('digit-listener').locator('[aria-live]').textContent()).toMatch(/^7, seven, confidence \d+ percent$/);
+      expect(await page.locator('digit-listener').getByRole('button', { name: 'Start' }).count()).toBe(1);
     });
   }, 120_000);
 
