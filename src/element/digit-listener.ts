@@ -59,6 +59,11 @@ const STATE_TEXT: Record<ListenerState, string> = {
  * @attr continuous - keep listening after a digit and group digits into strings
  * @attr max-digits - continuous mode: a string is complete at this many digits (default 0: no limit)
  * @attr digits-timeout - continuous mode: ms of silence after a digit that end the string (default 1500)
+ * @attr name - form field name: the element is form-associated and submits its digits (`value`)
+ * @attr required - a form with this element is invalid until digits were spoken
+ * @attr minlength - fewest digits for the form value to be valid
+ * @attr maxlength - most digits for the form value to be valid
+ * @attr for - id of an `<input>`/`<textarea>` to type the digits into (with `input` and `change` events) instead of submitting them itself
  * @attr model-src - URL of the model.json to load (default `models/default/model.json` next to the page)
  * @csspart button - the start/stop button
  * @csspart digit - the large recognized digit
@@ -66,6 +71,7 @@ const STATE_TEXT: Record<ListenerState, string> = {
  * @csspart level - the input level meter
  * @csspart remark - the note shown when speech was heard but no digit reported
  * @csspart digits - continuous mode: the digit string being spoken, then the last completed one
+ * @csspart clear - the button that clears the digits
  * @cssprop --digit-listener-accent - accent colour (default #0b57d0)
  */
 export class DigitListener extends LitElement {
@@ -85,7 +91,8 @@ export class DigitListener extends LitElement {
     .string { font-size: 1.5rem; min-height: 2rem; letter-spacing: 0.2em; font-variant-numeric: tabular-nums; }
     .message { font-size: 0.85rem; max-width: 22rem; text-align: center; }
     button { font: inherit; font-size: 1.05rem; padding: 0.6rem 1.6rem; border-radius: 999px; border: 2px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
-    button[aria-pressed='true'] { background: #fff; color: var(--accent); }
+    button[aria-pressed='true'], button.clear { background: #fff; color: var(--accent); }
+    .buttons { display: flex; gap: 0.5rem; }
     button:focus-visible { outline: 3px solid #1f1f1f; outline-offset: 3px; }
     .level { width: 12rem; height: 0.5rem; border-radius: 4px; background: #e3e3e3; overflow: hidden; }
     .level > div { height: 100%; width: 100%; background: var(--accent); transform-origin: left; will-change: transform; }
@@ -109,6 +116,54 @@ export class DigitListener extends LitElement {
   @state() private digitString = '';
   private stringOpen = false;
   private pauseTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** The element submits its digits with its form (form-associated custom element). */
+  static formAssociated = true;
+  private readonly internals: ElementInternals = this.attachInternals();
+
+  /** Form field name (see `value`). */
+  @property({ type: String, reflect: true }) name = '';
+  /** The form is invalid until digits were spoken. */
+  @property({ type: Boolean, reflect: true }) required = false;
+  /** Fewest digits for a valid value (0 = no minimum). */
+  @property({ type: Number, attribute: 'minlength' }) minLength = 0;
+  /** Most digits for a valid value (0 = no maximum). */
+  @property({ type: Number, attribute: 'maxlength' }) maxLength = 0;
+  /** Id of an input (in the same document or shadow root) to type the digits into. */
+  @property({ type: String, attribute: 'for' }) target = '';
+  @state() private formDisabled = false;
+
+  /**
+   * The digits held: in continuous mode the string being spoken or the last completed one, else
+   * the last digit. Submitted with the form under `name`; setting it ('' clears) updates validity.
+   */
+  get value(): string {
+    return this.digitString;
+  }
+  set value(digits: string) {
+    const clean = String(digits ?? '').replace(/\D/g, '');
+    this.stringOpen = false;
+    this.clearPauseTimer();
+    this.digitString = clean;
+    this.syncForm();
+  }
+
+  /** The form's view of the value: `checkValidity()`, `validity`, `validationMessage`, `form`. */
+  get form(): HTMLFormElement | null {
+    return this.internals.form;
+  }
+  get validity(): ValidityState {
+    return this.internals.validity;
+  }
+  get validationMessage(): string {
+    return this.internals.validationMessage;
+  }
+  checkValidity(): boolean {
+    return this.internals.checkValidity();
+  }
+  reportValidity(): boolean {
+    return this.internals.reportValidity();
+  }
 
   /** URL of the model.json to load. */
   @property({ type: String, attribute: 'model-src' }) modelSrc = 'models/default/model.json';
@@ -221,11 +276,16 @@ export class DigitListener extends LitElement {
         this.announce(`${m.result.digit}, ${DIGIT_LABELS[m.result.digit]}, confidence ${Math.round(m.result.confidence * 100)} percent`);
         this.fire<DigitEventDetail>('digit', m.result);
         if (!this.continuous) {
+          this.digitString = String(m.result.digit);
+          this.typeIntoTarget(String(m.result.digit), true);
+          this.syncForm();
           void this.halt(false); // one-digit input: done
           return;
         }
         this.digitString = (this.stringOpen ? this.digitString : '') + String(m.result.digit);
         this.stringOpen = true;
+        this.typeIntoTarget(String(m.result.digit), false);
+        this.syncForm();
         if (this.maxDigits > 0 && this.digitString.length >= this.maxDigits) this.endString('length');
         else this.armPauseTimer();
         return;
@@ -247,6 +307,67 @@ export class DigitListener extends LitElement {
     }
   }
 
+  /** The `for` input, if it names one in this element's document or shadow root. */
+  private targetInput(): HTMLInputElement | HTMLTextAreaElement | null {
+    if (!this.target) return null;
+    const root = this.getRootNode() as Document | ShadowRoot;
+    const el = root.getElementById?.(this.target) ?? null;
+    return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el : null;
+  }
+
+  /** Types `digit` at the end of the `for` input (respecting its maxlength) and fires `input`. */
+  private typeIntoTarget(digit: string, done: boolean): void {
+    const input = this.targetInput();
+    if (!input) return;
+    if (input.maxLength > 0 && input.value.length >= input.maxLength) return;
+    input.value += digit;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    if (done) input.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  /** Form value and validity from `value`; with `for`, the input carries the value instead. */
+  private syncForm(): void {
+    const value = this.digitString;
+    this.internals.setFormValue(this.target ? null : value);
+    const anchor = this.renderRoot?.querySelector?.('button[part=button]') as HTMLElement | null;
+    const n = value.length;
+    if (this.required && n === 0) {
+      this.internals.setValidity({ valueMissing: true }, 'Say the digits: this field is required.', anchor ?? undefined);
+    } else if (n > 0 && this.minLength > 0 && n < this.minLength) {
+      this.internals.setValidity({ tooShort: true }, `Say at least ${this.minLength} digits (${n} so far).`, anchor ?? undefined);
+    } else if (this.maxLength > 0 && n > this.maxLength) {
+      this.internals.setValidity({ tooLong: true }, `Say at most ${this.maxLength} digits (${n} said).`, anchor ?? undefined);
+    } else {
+      this.internals.setValidity({});
+    }
+  }
+
+  /** Form reset: forget the digits. */
+  formResetCallback(): void {
+    this.value = '';
+    this.lastResult = null;
+  }
+
+  /** A disabled fieldset or form disables the element: it stops listening. */
+  formDisabledCallback(disabled: boolean): void {
+    this.formDisabled = disabled;
+    if (disabled) void this.stop();
+  }
+
+  private onClear(): void {
+    this.value = '';
+    const input = this.targetInput();
+    if (input) {
+      input.value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    this.announce('Digits cleared');
+  }
+
+  protected override firstUpdated(): void {
+    this.syncForm(); // validity needs the button as its anchor
+  }
+
   /** Dispatches a bubbling, composed CustomEvent. */
   private fire<T>(type: string, detail: T): void {
     this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
@@ -257,6 +378,7 @@ export class DigitListener extends LitElement {
     this.clearPauseTimer();
     if (!this.stringOpen) return;
     this.stringOpen = false;
+    this.targetInput()?.dispatchEvent(new Event('change', { bubbles: true }));
     this.announce(`Digits ${this.digitString.split('').join(' ')}`);
     this.fire<DigitsEventDetail>('digits', { digits: this.digitString, reason });
   }
@@ -272,6 +394,7 @@ export class DigitListener extends LitElement {
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (['required', 'minLength', 'maxLength', 'target'].some((k) => changed.has(k)) && this.hasUpdated) this.syncForm();
     if (!changed.has('state')) return;
     const before = changed.get('state') as ListenerState | undefined;
     const wasListening = before === 'listening' || before === 'speech';
@@ -305,9 +428,14 @@ export class DigitListener extends LitElement {
         ${this.continuous ? html`<div class="string" part="digits">${this.digitString}</div>` : nothing}
         ${this.remark && this.listening ? html`<div class="remark" part="remark">${this.remark}</div>` : nothing}
         ${this.message ? html`<div class="message" role="alert">${this.message}</div>` : nothing}
-        <button part="button" type="button" aria-pressed=${this.listening ? 'true' : 'false'} ?disabled=${busy} @click=${this.onToggle}>
-          ${this.listening ? 'Stop' : busy ? 'Starting…' : this.state === 'denied' || this.state === 'error' ? 'Try again' : 'Start'}
-        </button>
+        <div class="buttons">
+          <button part="button" type="button" aria-pressed=${this.listening ? 'true' : 'false'} ?disabled=${busy || this.formDisabled} @click=${this.onToggle}>
+            ${this.listening ? 'Stop' : busy ? 'Starting…' : this.state === 'denied' || this.state === 'error' ? 'Try again' : 'Start'}
+          </button>
+          ${this.digitString && (this.continuous || this.name || this.target)
+            ? html`<button part="clear" class="clear" type="button" aria-label="Clear the digits" ?disabled=${this.formDisabled} @click=${this.onClear}>Clear</button>`
+            : nothing}
+        </div>
         <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
       </div>
     `;

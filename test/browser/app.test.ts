@@ -285,6 +285,51 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
     });
   }, 120_000);
 
+  it('forms: submits the spoken digits under its name, validates, resets, and types into a `for` input', async () => {
+    const clips = ['4_george_0', '1_jackson_1', '7_lucas_2', '2_george_4'];
+    const mic = makeMicWav(dir, 'form', clips, 48000, [0.3, 0.2, 0.3, 2.0]);
+    await withApp(chromiumArgs(mic.path), async ({ browser, url }) => {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.evaluate(() => {
+        document.body.insertAdjacentHTML(
+          'beforeend',
+          `<form id="f"><digit-listener id="pin" name="pin" continuous required minlength="4" max-digits="4"></digit-listener></form>
+           <label for="phone">Phone</label><input id="phone"><digit-listener id="typer" for="phone" continuous digits-timeout="800"></digit-listener>`,
+        );
+        const w = window as unknown as { inputs: number; changes: number; strings: string[] };
+        w.inputs = 0;
+        w.changes = 0;
+        w.strings = [];
+        const phone = document.getElementById('phone')!;
+        phone.addEventListener('input', () => w.inputs++);
+        phone.addEventListener('change', () => w.changes++);
+        document.getElementById('pin')!.addEventListener('digits', (e) => w.strings.push((e as CustomEvent).detail.digits));
+      });
+      const state = () =>
+        page.evaluate(() => {
+          const form = document.getElementById('f') as HTMLFormElement;
+          const pin = document.getElementById('pin') as HTMLElement & { value: string; validity: ValidityState };
+          return { submitted: new FormData(form).get('pin'), valid: form.checkValidity(), missing: pin.validity.valueMissing, tooShort: pin.validity.tooShort, value: pin.value };
+        });
+      expect(await state()).toMatchObject({ valid: false, missing: true, value: '' });
+      await page.locator('#pin').getByRole('button', { name: 'Start' }).click();
+      await page.locator('#typer').getByRole('button', { name: 'Start' }).click();
+      await page.waitForFunction(() => (window as unknown as { strings: string[] }).strings.length > 0, undefined, { timeout: (mic.seconds + 15) * 1000 });
+      await page.waitForFunction(() => (window as unknown as { changes: number }).changes > 0, undefined, { timeout: 10_000 });
+      expect(await page.evaluate(() => (window as unknown as { strings: string[] }).strings)).toEqual(['4172']);
+      expect(await state()).toEqual({ submitted: '4172', valid: true, missing: false, tooShort: false, value: '4172' });
+      // The `for` element typed into the input, one input event per digit, and submits nothing itself.
+      expect(await page.locator('#phone').inputValue()).toBe('4172');
+      expect(await page.evaluate(() => (window as unknown as { inputs: number }).inputs)).toBe(4);
+      // Too short, then reset.
+      await page.evaluate(() => ((document.getElementById('pin') as HTMLElement & { value: string }).value = '41'));
+      expect(await state()).toMatchObject({ valid: false, tooShort: true, submitted: '41' });
+      await page.evaluate(() => (document.getElementById('f') as HTMLFormElement).reset());
+      expect(await state()).toMatchObject({ valid: false, missing: true, value: '', submitted: '' });
+    });
+  }, 120_000);
+
   it('serves an installable manifest with 192 and 512 px icons, maskable too', async () => {
     const server = await serve();
     try {
