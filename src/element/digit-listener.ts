@@ -97,7 +97,14 @@ export class DigitListener extends LitElement {
     .level { width: 12rem; height: 0.5rem; border-radius: 4px; background: #e3e3e3; overflow: hidden; }
     .level > div { height: 100%; width: 100%; background: var(--accent); transform-origin: left; will-change: transform; }
     .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-    @media (prefers-reduced-motion: reduce) { .level > div { transition: none; } }
+    /* Windows high contrast and other forced-colour modes: system colours, meter still visible. */
+    @media (forced-colors: active) {
+      .card { border-color: CanvasText; }
+      .digit { color: CanvasText; }
+      .level { background: Canvas; border: 1px solid CanvasText; }
+      .level > div { background: Highlight; forced-color-adjust: none; }
+      button { border-color: ButtonText; }
+    }
   `;
 
   /** Minimum confidence (0–1) for a digit to be reported. */

@@ -13,6 +13,7 @@ import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav16 } from '../../src/audio/wav';
 import { concat, fsddClip } from '../helpers/fsdd';
+import { axeViolations } from './axe';
 import { chromiumArgs, findChromium } from './chromium';
 
 const chromiumPath = findChromium();
@@ -59,7 +60,10 @@ async function serve(): Promise<{ url: string; close: () => Promise<void> }> {
   return { url, close };
 }
 
-/** Starts listening and collects `digit` events until `count` arrived or `timeoutMs` passed. */
+/**
+ * Starts listening (clicks `button`, or presses Space on the focused one when `button` is
+ * 'Space') and collects `digit` events until `count` arrived or `timeoutMs` passed.
+ */
 async function listen(page: Page, count: number, timeoutMs: number, button = 'Start'): Promise<DigitDetail[]> {
   await page.evaluate(() => {
     const w = window as unknown as { digits: unknown[] };
@@ -68,7 +72,8 @@ async function listen(page: Page, count: number, timeoutMs: number, button = 'St
       w.digits.push({ ...(e as CustomEvent).detail, eventAt: performance.timeOrigin + performance.now() }),
     );
   });
-  await page.locator('digit-listener').getByRole('button', { name: button }).click();
+  if (button === 'Space') await page.keyboard.press('Space');
+  else await page.locator('digit-listener').getByRole('button', { name: button }).click();
   await page
     .waitForFunction((n) => (window as unknown as { digits: unknown[] }).digits.length >= n, count, { timeout: timeoutMs })
     .catch(() => undefined);
@@ -146,6 +151,10 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       // that ends the string it announces the whole string.
       await expect.poll(() => page.locator('digit-listener').locator('[aria-live]').textContent()).toMatch(/^Digits 4 1 7 0 9 3 6 2$/);
       expect(errors).toEqual([]);
+      // Accessible while showing results, also in forced colours with reduced motion.
+      expect(await axeViolations(page)).toEqual([]);
+      await page.emulateMedia({ forcedColors: 'active', reducedMotion: 'reduce' });
+      expect(await axeViolations(page)).toEqual([]);
     });
   }, 120_000);
 
@@ -231,6 +240,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       const errors = await page.evaluate(() => (window as unknown as { errors: { code: string; message: string }[] }).errors);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ code: 'permission-denied', message: expect.stringMatching(/denied/) });
+      expect(await axeViolations(page)).toEqual([]); // the error state too
       await expect.poll(() => element.getByRole('alert').textContent()).toMatch(/Microphone access was denied/);
       await context.grantPermissions(['microphone']);
       const digits = await listen(page, 1, (mic.seconds + 15) * 1000, 'Try again');
@@ -270,13 +280,18 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
     });
   }, 120_000);
 
-  it('without continuous: reports one digit, then stops listening', async () => {
+  it('without continuous: reports one digit, then stops listening (started from the keyboard)', async () => {
     const mic = makeMicWav(dir, 'single', ['7_lucas_2', '2_george_4'], 48000);
     await withApp(chromiumArgs(mic.path), async ({ browser, url }) => {
       const page = await browser.newPage();
       await page.goto(url);
       await page.evaluate(() => document.querySelector('digit-listener')!.removeAttribute('continuous'));
-      const digits = await listen(page, 2, (mic.seconds + 5) * 1000);
+      // Tab to the Start button (visible focus ring), Space starts.
+      await page.keyboard.press('Tab');
+      const focused = page.locator('digit-listener').getByRole('button', { name: 'Start' });
+      await expect.poll(() => focused.evaluate((b) => b.matches(':focus-visible'))).toBe(true);
+      expect(await focused.evaluate((b) => getComputedStyle(b).outlineStyle)).toBe('solid');
+      const digits = await listen(page, 2, (mic.seconds + 5) * 1000, 'Space');
       expect(digits.map((d) => d.digit)).toEqual([7]);
       expect(await page.locator('digit-listener').getAttribute('state')).toBe('idle');
       // The digit stays announced (stopping after it does not talk over it).
@@ -292,7 +307,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       const page = await browser.newPage();
       await page.goto(url);
       await page.evaluate(() => {
-        document.body.insertAdjacentHTML(
+        document.querySelector('main')!.insertAdjacentHTML(
           'beforeend',
           `<form id="f"><digit-listener id="pin" name="pin" continuous required minlength="4" max-digits="4"></digit-listener></form>
            <label for="phone">Phone</label><input id="phone"><digit-listener id="typer" for="phone" continuous digits-timeout="800"></digit-listener>`,
@@ -313,6 +328,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
           return { submitted: new FormData(form).get('pin'), valid: form.checkValidity(), missing: pin.validity.valueMissing, tooShort: pin.validity.tooShort, value: pin.value };
         });
       expect(await state()).toMatchObject({ valid: false, missing: true, value: '' });
+      expect(await axeViolations(page)).toEqual([]);
       await page.locator('#pin').getByRole('button', { name: 'Start' }).click();
       await page.locator('#typer').getByRole('button', { name: 'Start' }).click();
       await page.waitForFunction(() => (window as unknown as { strings: string[] }).strings.length > 0, undefined, { timeout: (mic.seconds + 15) * 1000 });
