@@ -7,10 +7,11 @@ const MODELS_DIR = resolve(import.meta.dirname, 'models');
 const MODEL_FILE = /\.(json|bin)$/;
 
 /**
- * Serves `models/<name>/model.json|weights.bin|report.*` at `/models/…` in dev and emits them as
- * build assets (so the PWA precache sees them). Our own few lines instead of a copy plugin:
- * copy plugins write files after the bundle is closed, too late for the service worker's
- * precache manifest.
+ * The shipped models, `models/<name>/model.json|weights.bin`, in a `models/` folder beside the
+ * element's module, where `<digit-listener>` looks by default: emitted as `assets/models/…` (so
+ * the PWA precache sees them) and served in dev at any `…/models/<name>/<file>` path. Our own
+ * few lines instead of a copy plugin: copy plugins write files after the bundle is closed, too
+ * late for the service worker's precache manifest.
  */
 function shippedModels(): Plugin {
   const files = () =>
@@ -20,16 +21,16 @@ function shippedModels(): Plugin {
   return {
     name: 'digit-listener-models',
     configureServer(server) {
-      server.middlewares.use('/models/', (req, res, next) => {
-        const name = decodeURIComponent((req.url ?? '').split('?')[0]).replace(/^\//, '');
-        if (!files().includes(name)) return next();
+      server.middlewares.use((req, res, next) => {
+        const name = decodeURIComponent((req.url ?? '').split('?')[0]).match(/\/models\/([^/]+\/[^/]+)$/)?.[1];
+        if (!name || !files().includes(name)) return next();
         res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
         res.end(readFileSync(join(MODELS_DIR, name)));
       });
     },
     generateBundle() {
       for (const name of files()) {
-        this.emitFile({ type: 'asset', fileName: `models/${name}`, source: readFileSync(join(MODELS_DIR, name)) });
+        this.emitFile({ type: 'asset', fileName: `assets/models/${name}`, source: readFileSync(join(MODELS_DIR, name)) });
       }
     },
   };
@@ -46,6 +47,32 @@ export const CROSS_ORIGIN_ISOLATION_HEADERS = Object.freeze({
   'Cross-Origin-Embedder-Policy': 'require-corp',
 });
 
+const WASM_DIR = resolve(import.meta.dirname, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+/**
+ * tfjs' wasm binaries under their own names in a `wasm/` folder beside the element's module,
+ * where `src/element/recognizer-client.ts` looks by default: emitted as `assets/wasm/*` (the
+ * bundle's chunks live in `assets/`, and the service worker precaches them), served in dev at
+ * any `…/wasm/<file>` path.
+ */
+function wasmBinaries(): Plugin {
+  return {
+    name: 'digit-listener-wasm',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const file = (req.url ?? '').split('?')[0].match(/\/wasm\/([^/]+\.wasm)$/)?.[1];
+        if (!file || !WASM_FILES.includes(file)) return next();
+        res.setHeader('Content-Type', 'application/wasm');
+        res.end(readFileSync(join(WASM_DIR, file)));
+      });
+    },
+    generateBundle() {
+      for (const file of WASM_FILES) this.emitFile({ type: 'asset', fileName: `assets/wasm/${file}`, source: readFileSync(join(WASM_DIR, file)) });
+    },
+  };
+}
+
 export default defineConfig({
   server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
   worker: { format: 'es' },
@@ -56,6 +83,7 @@ export default defineConfig({
   preview: { port: 4173, headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
   plugins: [
     shippedModels(),
+    wasmBinaries(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false, // registered by src/app/main.ts with workbox-window
@@ -79,7 +107,7 @@ export default defineConfig({
       workbox: {
         // App shell, worker/worklet bundles, wasm binaries and the shipped model.
         globPatterns: ['**/*.{js,css,html,png,svg,wasm,json,bin,webmanifest}'],
-        globIgnores: ['**/report.json', '**/tfjs-backend-wasm-threaded-simd-*.wasm'],
+        globIgnores: ['**/report.json', '**/tfjs-backend-wasm-threaded-simd.wasm'],
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: 'index.html',
       },

@@ -33,6 +33,9 @@ export interface ListenerErrorDetail {
   readonly message: string;
 }
 
+/** The shipped model, beside the element's module (a variable: bundlers leave it alone). */
+const DEFAULT_MODEL_PATH = './models/default/model.json';
+
 const STATE_TEXT: Record<ListenerState, string> = {
   idle: 'Press Start and say a digit',
   loading: 'Starting…',
@@ -64,7 +67,8 @@ const STATE_TEXT: Record<ListenerState, string> = {
  * @attr minlength - fewest digits for the form value to be valid
  * @attr maxlength - most digits for the form value to be valid
  * @attr for - id of an `<input>`/`<textarea>` to type the digits into (with `input` and `change` events) instead of submitting them itself
- * @attr model-src - URL of the model.json to load (default `models/default/model.json` next to the page)
+ * @attr model-src - URL of the model.json to load, relative to the page (default: `models/default/model.json` beside the module)
+ * @attr wasm-path - URL of the folder with tfjs' wasm files, relative to the page (default: `wasm/` beside the module)
  * @csspart button - the start/stop button
  * @csspart digit - the large recognized digit
  * @csspart confidence - the confidence text
@@ -172,8 +176,14 @@ export class DigitListener extends LitElement {
     return this.internals.reportValidity();
   }
 
-  /** URL of the model.json to load. */
-  @property({ type: String, attribute: 'model-src' }) modelSrc = 'models/default/model.json';
+  /**
+   * URL of the model.json to load, relative to the page. Empty (default): the model shipped
+   * beside the element's module (`models/default/model.json` next to it).
+   */
+  @property({ type: String, attribute: 'model-src' }) modelSrc = '';
+
+  /** URL of the folder holding tfjs' wasm files, relative to the page. Empty (default): `wasm/` beside the module. */
+  @property({ type: String, attribute: 'wasm-path' }) wasmPath = '';
 
   /** Current state (read-only for users; reflected as the `state` attribute for styling). */
   @property({ type: String, reflect: true }) state: ListenerState = 'idle';
@@ -205,9 +215,10 @@ export class DigitListener extends LitElement {
     try {
       this.client ??= new RecognizerClient();
       this.unsubscribe ??= this.client.on((m) => this.onWorkerMessage(m));
-      const modelUrl = new URL(this.modelSrc, document.baseURI).href;
+      const modelUrl = this.modelSrc ? new URL(this.modelSrc, document.baseURI).href : new URL(DEFAULT_MODEL_PATH, import.meta.url).href;
+      const wasmDir = this.wasmPath ? new URL(this.wasmPath, document.baseURI) : undefined;
       // Model first, then the microphone: no audio is captured before it can be recognized.
-      this.backend = await this.client.ready(modelUrl);
+      this.backend = await this.client.ready(modelUrl, { wasmDir });
       const capture = await MicrophoneCapture.open();
       this.capture = capture;
       const channel = new MessageChannel();

@@ -1,18 +1,24 @@
-import simdWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import plainWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import threadedWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { MainToWorker, WorkerToMain } from '../capture/messages';
 
+/** File names of tfjs' three wasm binaries (plain, SIMD, threaded SIMD), as tfjs asks for them. */
+export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
+
 /**
- * The wasm binaries, served by the app itself (never a CDN). tfjs wants all three named; the
- * threaded one is only used under cross-origin isolation, which the app does not request yet
- * (a minified build breaks tfjs' threaded wasm workers), so it is not precached either.
+ * Where the wasm binaries are by default: a `wasm/` folder beside the module that holds the
+ * element (the app build and the package both put them there; the dev server serves them there).
+ * Kept in a variable so bundlers do not inline the binaries as data URLs.
  */
-export const WASM_PATHS: Record<string, string> = {
-  'tfjs-backend-wasm.wasm': new URL(plainWasmUrl, import.meta.url).href,
-  'tfjs-backend-wasm-simd.wasm': new URL(simdWasmUrl, import.meta.url).href,
-  'tfjs-backend-wasm-threaded-simd.wasm': new URL(threadedWasmUrl, import.meta.url).href,
-};
+const DEFAULT_WASM_DIR = './wasm/';
+
+/**
+ * URL of each wasm binary in `dir` (a folder URL; default {@link DEFAULT_WASM_DIR} resolved
+ * against this module). Served by the app or the page itself, never a CDN.
+ */
+export function wasmPaths(dir: string | URL = new URL(DEFAULT_WASM_DIR, import.meta.url)): Record<string, string> {
+  const base = new URL(dir);
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  return Object.fromEntries(WASM_FILES.map((f) => [f, new URL(f, base).href]));
+}
 
 /** What the worker reported once the backend and model were ready. */
 export interface BackendReady {
@@ -49,7 +55,7 @@ export class RecognizerClient {
    * Initialises the wasm backend and loads the model (once; later calls share the result).
    * @throws Error with the worker's message (e.g. "model could not be loaded from URL: …")
    */
-  ready(modelUrl: string, options: { readonly threads?: boolean } = {}): Promise<BackendReady> {
+  ready(modelUrl: string, options: { readonly threads?: boolean; readonly wasmDir?: string | URL } = {}): Promise<BackendReady> {
     if (!this.readyPromise) {
       this.readyPromise = new Promise<BackendReady>((resolve, reject) => {
         const off = this.on((m) => {
@@ -62,7 +68,7 @@ export class RecognizerClient {
             reject(Object.assign(new Error(m.message), { code: m.code }));
           }
         });
-        this.send({ type: 'init', modelUrl, wasmPaths: WASM_PATHS, threads: options.threads ?? false });
+        this.send({ type: 'init', modelUrl, wasmPaths: wasmPaths(options.wasmDir), threads: options.threads ?? false });
       });
     }
     return this.readyPromise;
