@@ -1,40 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-
-const MODELS_DIR = resolve(import.meta.dirname, 'models');
-const MODEL_FILE = /\.(json|bin)$/;
-
-/**
- * The shipped models, `models/<name>/model.json|weights.bin`, in a `models/` folder beside the
- * element's module, where `<digit-listener>` looks by default: emitted as `assets/models/…` (so
- * the PWA precache sees them) and served in dev at any `…/models/<name>/<file>` path. Our own
- * few lines instead of a copy plugin: copy plugins write files after the bundle is closed, too
- * late for the service worker's precache manifest.
- */
-function shippedModels(): Plugin {
-  const files = () =>
-    readdirSync(MODELS_DIR, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .flatMap((d) => readdirSync(join(MODELS_DIR, d.name)).filter((f) => MODEL_FILE.test(f)).map((f) => `${d.name}/${f}`));
-  return {
-    name: 'digit-listener-models',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const name = decodeURIComponent((req.url ?? '').split('?')[0]).match(/\/models\/([^/]+\/[^/]+)$/)?.[1];
-        if (!name || !files().includes(name)) return next();
-        res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
-        res.end(readFileSync(join(MODELS_DIR, name)));
-      });
-    },
-    generateBundle() {
-      for (const name of files()) {
-        this.emitFile({ type: 'asset', fileName: `assets/models/${name}`, source: readFileSync(join(MODELS_DIR, name)) });
-      }
-    },
-  };
-}
+import { shippedModels, wasmBinaries } from './scripts/vite-plugins.ts';
 
 /**
  * Cross-origin isolation (COOP + COEP): makes SharedArrayBuffer available, which tfjs needs for
@@ -46,32 +12,6 @@ export const CROSS_ORIGIN_ISOLATION_HEADERS = Object.freeze({
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 });
-
-const WASM_DIR = resolve(import.meta.dirname, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
-
-/**
- * tfjs' wasm binaries under their own names in a `wasm/` folder beside the element's module,
- * where `src/element/recognizer-client.ts` looks by default: emitted as `assets/wasm/*` (the
- * bundle's chunks live in `assets/`, and the service worker precaches them), served in dev at
- * any `…/wasm/<file>` path.
- */
-function wasmBinaries(): Plugin {
-  return {
-    name: 'digit-listener-wasm',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const file = (req.url ?? '').split('?')[0].match(/\/wasm\/([^/]+\.wasm)$/)?.[1];
-        if (!file || !WASM_FILES.includes(file)) return next();
-        res.setHeader('Content-Type', 'application/wasm');
-        res.end(readFileSync(join(WASM_DIR, file)));
-      });
-    },
-    generateBundle() {
-      for (const file of WASM_FILES) this.emitFile({ type: 'asset', fileName: `assets/wasm/${file}`, source: readFileSync(join(WASM_DIR, file)) });
-    },
-  };
-}
 
 export default defineConfig({
   server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },

@@ -33,6 +33,11 @@ export interface ListenerErrorDetail {
   readonly message: string;
 }
 
+/** Dispatches `type` as a bubbling, composed CustomEvent (outside the class: not an event of its own). */
+function fireEvent<T>(target: EventTarget, type: string, detail: T): void {
+  target.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+}
+
 /** The shipped model, beside the element's module (a variable: bundlers leave it alone). */
 const DEFAULT_MODEL_PATH = './models/default/model.json';
 
@@ -77,6 +82,7 @@ const STATE_TEXT: Record<ListenerState, string> = {
  * @csspart digits - continuous mode: the digit string being spoken, then the last completed one
  * @csspart clear - the button that clears the digits
  * @cssprop --digit-listener-accent - accent colour (default #0b57d0)
+ * @slot start-label - the label of the start button (default "Start")
  */
 export class DigitListener extends LitElement {
   static override styles = css`
@@ -386,9 +392,9 @@ export class DigitListener extends LitElement {
     this.syncForm(); // validity needs the button as its anchor
   }
 
-  /** Dispatches a bubbling, composed CustomEvent. */
+  /** Dispatches a bubbling, composed CustomEvent from the element. */
   private fire<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+    fireEvent(this, type, detail);
   }
 
   /** Ends the open digit string (if any) and fires `digits`. */
@@ -448,7 +454,7 @@ export class DigitListener extends LitElement {
         ${this.message ? html`<div class="message" role="alert">${this.message}</div>` : nothing}
         <div class="buttons">
           <button part="button" type="button" aria-pressed=${this.listening ? 'true' : 'false'} ?disabled=${busy || this.formDisabled} @click=${this.onToggle}>
-            ${this.listening ? 'Stop' : busy ? 'Starting…' : this.state === 'denied' || this.state === 'error' ? 'Try again' : 'Start'}
+            ${this.listening ? 'Stop' : busy ? 'Starting…' : this.state === 'denied' || this.state === 'error' ? 'Try again' : html`<slot name="start-label">Start</slot>`}
           </button>
           ${this.digitString && (this.continuous || this.name || this.target)
             ? html`<button part="clear" class="clear" type="button" aria-label="Clear the digits" ?disabled=${this.formDisabled} @click=${this.onClear}>Clear</button>`

@@ -1,0 +1,68 @@
+/**
+ * Vite plugins shared by the app build (vite.config.ts) and the package build (vite.lib.config.ts):
+ * they put the shipped models and tfjs' wasm files where `<digit-listener>` looks by default —
+ * `models/` and `wasm/` beside the module that holds the element — and serve them there in dev.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Plugin } from 'vite';
+
+const MODELS_DIR = resolve(import.meta.dirname, '..', 'models');
+const MODEL_FILE = /\.(json|bin)$/;
+
+/**
+ * The shipped models, `models/<name>/model.json|weights.bin`, in a `models/` folder beside the
+ * element's module, where `<digit-listener>` looks by default: emitted as `<prefix>models/…` (the
+ * app's chunks live in `assets/`; the PWA precache sees them) and served in dev at any `…/models/<name>/<file>` path. Our own
+ * few lines instead of a copy plugin: copy plugins write files after the bundle is closed, too
+ * late for the service worker's precache manifest.
+ */
+export function shippedModels(prefix = 'assets/'): Plugin {
+  const files = () =>
+    readdirSync(MODELS_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(join(MODELS_DIR, d.name)).filter((f) => MODEL_FILE.test(f)).map((f) => `${d.name}/${f}`));
+  return {
+    name: 'digit-listener-models',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const name = decodeURIComponent((req.url ?? '').split('?')[0]).match(/\/models\/([^/]+\/[^/]+)$/)?.[1];
+        if (!name || !files().includes(name)) return next();
+        res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        res.end(readFileSync(join(MODELS_DIR, name)));
+      });
+    },
+    generateBundle() {
+      for (const name of files()) {
+        this.emitFile({ type: 'asset', fileName: `${prefix}models/${name}`, source: readFileSync(join(MODELS_DIR, name)) });
+      }
+    },
+  };
+}
+
+const WASM_DIR = resolve(import.meta.dirname, '..', 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+/**
+ * tfjs' wasm binaries under their own names in a `wasm/` folder beside the element's module,
+ * where `src/element/recognizer-client.ts` looks by default: emitted as `<prefix>wasm/*`
+ * (the service worker precaches them), served in dev at
+ * any `…/wasm/<file>` path.
+ */
+export function wasmBinaries(prefix = 'assets/'): Plugin {
+  return {
+    name: 'digit-listener-wasm',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const file = (req.url ?? '').split('?')[0].match(/\/wasm\/([^/]+\.wasm)$/)?.[1];
+        if (!file || !WASM_FILES.includes(file)) return next();
+        res.setHeader('Content-Type', 'application/wasm');
+        res.end(readFileSync(join(WASM_DIR, file)));
+      });
+    },
+    generateBundle() {
+      for (const file of WASM_FILES) this.emitFile({ type: 'asset', fileName: `${prefix}wasm/${file}`, source: readFileSync(join(WASM_DIR, file)) });
+    },
+  };
+}
+

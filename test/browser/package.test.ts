@@ -1,0 +1,93 @@
+/**
+ * The built package (`npm run build:lib` → lib/, custom-elements.json) used the way a web
+ * developer would: the plain-HTML example page served as static files, in headless Chromium with
+ * a fake microphone; and its custom-elements manifest.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav16 } from '../../src/audio/wav';
+import { concat, fsddClip } from '../helpers/fsdd';
+import { axeViolations } from './axe';
+import { chromiumArgs, findChromium } from './chromium';
+import { serveStatic } from './static-server';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const chromiumPath = findChromium();
+
+interface ManifestElement {
+  tagName: string;
+  attributes: { name: string }[];
+  events: { name: string }[];
+  cssParts: { name: string }[];
+  cssProperties: { name: string }[];
+  slots: { name: string }[];
+  members: { name: string; kind: string; privacy?: string }[];
+}
+
+describe('the package', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'digit-package-'));
+    execFileSync('npm', ['run', 'build:lib'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env } });
+  }, 180_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('describes its whole API in custom-elements.json, named in package.json', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.customElements).toBe('custom-elements.json');
+    expect(pkg.exports['.'].import).toBe('./lib/digit-listener.js');
+    const manifest = JSON.parse(readFileSync(join(ROOT, pkg.customElements), 'utf8'));
+    const element = manifest.modules.flatMap((m: { declarations?: ManifestElement[] }) => m.declarations ?? []).find((d: ManifestElement) => d.tagName === 'digit-listener') as ManifestElement;
+    expect(element).toBeDefined();
+    const names = (list: { name: string }[]) => list.map((x) => x.name).sort();
+    expect(names(element.attributes)).toEqual(
+      ['confidence-threshold', 'continuous', 'digits-timeout', 'for', 'max-digits', 'maxlength', 'minlength', 'model-src', 'name', 'required', 'state', 'wasm-path'].sort(),
+    );
+    expect(names(element.events)).toEqual(['digit', 'digits', 'error', 'listening-change']);
+    expect(names(element.cssParts)).toEqual(['button', 'clear', 'confidence', 'digit', 'digits', 'level', 'remark']);
+    expect(names(element.cssProperties)).toEqual(['--digit-listener-accent']);
+    expect(names(element.slots)).toEqual(['start-label']);
+    const publicMembers = element.members.filter((m) => !m.privacy || m.privacy === 'public').map((m) => m.name);
+    for (const m of ['start', 'stop', 'value', 'checkValidity', 'continuous', 'confidenceThreshold', 'modelSrc', 'wasmPath']) expect(publicMembers).toContain(m);
+  });
+
+  it.skipIf(!chromiumPath)('works from the plain HTML example: digit strings, slot label, re-import, subclassing, no axe violations', async () => {
+    const clips = ['4_george_0', '1_jackson_1'];
+    const parts: Float32Array[] = [new Float32Array(4000)];
+    clips.forEach((c) => parts.push(fsddClip(c).samples, new Float32Array(2400)));
+    writeFileSync(join(dir, 'mic-8k.wav'), encodeWav16(concat(...parts, new Float32Array(16000)), 8000));
+    execFileSync('sox', [join(dir, 'mic-8k.wav'), '-r', '48000', '-b', '16', join(dir, 'mic.wav')]);
+    const server = await serveStatic(ROOT);
+    const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(join(dir, 'mic.wav')) });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.url}examples/plain/`);
+      await page.waitForFunction(() => customElements.get('digit-listener'));
+      expect(await axeViolations(page)).toEqual([]);
+      // The slotted label names the button.
+      await page.locator('digit-listener').getByRole('button', { name: 'Listen' }).click();
+      await expect.poll(() => page.locator('#number').textContent(), { timeout: 20_000 }).toBe('41');
+      // Model and wasm came from beside the module, SIMD on.
+      expect(await page.evaluate(() => (document.querySelector('digit-listener') as unknown as { backend: { simd: boolean } }).backend.simd)).toBe(true);
+      // A second copy of the registering module does not throw; the class registers under any name.
+      // (A string, so the test runner does not rewrite the dynamic imports.)
+      const result = await page.evaluate(`(async () => {
+        await import('/lib/digit-listener.js?second-copy');
+        const { DigitListener } = await import('/lib/digit-listener-class.js');
+        customElements.define('my-digits', class extends DigitListener {});
+        return document.createElement('my-digits') instanceof DigitListener;
+      })()`);
+      expect(result).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
+});
