@@ -1,7 +1,7 @@
 /**
  * The built package (`npm run build:lib` → lib/, custom-elements.json) used the way a web
- * developer would: the plain-HTML example page served as static files, in headless Chromium with
- * a fake microphone; and its custom-elements manifest.
+ * developer would: the plain-HTML and kiosk PIN example pages served as static files, in headless
+ * Chromium with a fake microphone; and its custom-elements manifest.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -85,6 +85,34 @@ describe('the package', () => {
       })()`);
       expect(result).toBe(true);
       expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
+
+  it.skipIf(!chromiumPath)('kiosk PIN example: four spoken digits submit the form by themselves', async () => {
+    const clips = ['7_lucas_2', '2_george_4', '9_theo_4', '3_yweweler_0'];
+    const parts: Float32Array[] = [new Float32Array(4000)];
+    clips.forEach((c) => parts.push(fsddClip(c).samples, new Float32Array(3200))); // 0.4 s apart
+    writeFileSync(join(dir, 'pin-8k.wav'), encodeWav16(concat(...parts, new Float32Array(16000)), 8000));
+    execFileSync('sox', [join(dir, 'pin-8k.wav'), '-r', '44100', '-b', '16', join(dir, 'pin.wav')]);
+    const server = await serveStatic(ROOT);
+    const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(join(dir, 'pin.wav')) });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}examples/pin/`);
+      await page.waitForFunction(() => customElements.get('digit-listener'));
+      await page.evaluate(() => window.addEventListener('pin-submitted', (e) => ((window as unknown as { pin: string }).pin = (e as CustomEvent).detail)));
+      expect(await axeViolations(page)).toEqual([]);
+      await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
+      await page.waitForFunction(() => 'pin' in window, undefined, { timeout: 20_000 });
+      expect(await page.evaluate(() => (window as unknown as { pin: string }).pin)).toBe('7293');
+      expect(await page.locator('#result').textContent()).toBe('Submitted a PIN of 4 digits.');
+      expect(await page.locator('digit-listener').getAttribute('state')).toBe('idle');
+      // "Start over" resets the field: the form is invalid again.
+      await page.getByRole('button', { name: 'Start over' }).click();
+      expect(await page.evaluate(() => (document.getElementById('pin-form') as HTMLFormElement).checkValidity())).toBe(false);
     } finally {
       await browser.close();
       await server.close();
