@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav16 } from '../../src/audio/wav';
 import { concat, fsddClip } from '../helpers/fsdd';
@@ -36,6 +36,29 @@ describe('the package', () => {
   }, 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /**
+   * Writes a fake-microphone WAV (0.5 s silence, the FSDD clips `gapS` apart, 2 s tail) at `rate`
+   * via sox, serves the project root, launches Chromium with it as the microphone, opens
+   * `examples/<example>/` and runs `fn`; always cleans up.
+   */
+  async function withExample(example: string, clips: string[], gapS: number, rate: number, fn: (page: Page) => Promise<void>): Promise<void> {
+    const parts: Float32Array[] = [new Float32Array(4000)];
+    clips.forEach((c) => parts.push(fsddClip(c).samples, new Float32Array(Math.round(gapS * 8000))));
+    writeFileSync(join(dir, `${example}-8k.wav`), encodeWav16(concat(...parts, new Float32Array(16000)), 8000));
+    execFileSync('sox', [join(dir, `${example}-8k.wav`), '-r', String(rate), '-b', '16', join(dir, `${example}.wav`)]);
+    const server = await serveStatic(ROOT);
+    const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(join(dir, `${example}.wav`)) });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}examples/${example}/`);
+      await page.waitForFunction(() => customElements.get('digit-listener'));
+      await fn(page);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }
+
   it('describes its whole API in custom-elements.json, named in package.json', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.customElements).toBe('custom-elements.json');
@@ -56,19 +79,9 @@ describe('the package', () => {
   });
 
   it.skipIf(!chromiumPath)('works from the plain HTML example: digit strings, slot label, re-import, subclassing, no axe violations', async () => {
-    const clips = ['4_george_0', '1_jackson_1'];
-    const parts: Float32Array[] = [new Float32Array(4000)];
-    clips.forEach((c) => parts.push(fsddClip(c).samples, new Float32Array(2400)));
-    writeFileSync(join(dir, 'mic-8k.wav'), encodeWav16(concat(...parts, new Float32Array(16000)), 8000));
-    execFileSync('sox', [join(dir, 'mic-8k.wav'), '-r', '48000', '-b', '16', join(dir, 'mic.wav')]);
-    const server = await serveStatic(ROOT);
-    const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(join(dir, 'mic.wav')) });
-    try {
-      const page = await browser.newPage();
+    await withExample('plain', ['4_george_0', '1_jackson_1'], 0.3, 48000, async (page) => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${server.url}examples/plain/`);
-      await page.waitForFunction(() => customElements.get('digit-listener'));
       expect(await axeViolations(page)).toEqual([]);
       // The slotted label names the button.
       await page.locator('digit-listener').getByRole('button', { name: 'Listen' }).click();
@@ -85,24 +98,12 @@ describe('the package', () => {
       })()`);
       expect(result).toBe(true);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   }, 120_000);
 
   it.skipIf(!chromiumPath)('kiosk PIN example: four spoken digits submit the form by themselves', async () => {
-    const clips = ['7_lucas_2', '2_george_4', '9_theo_4', '3_yweweler_0'];
-    const parts: Float32Array[] = [new Float32Array(4000)];
-    clips.forEach((c) => parts.push(fsddClip(c).samples, new Float32Array(3200))); // 0.4 s apart
-    writeFileSync(join(dir, 'pin-8k.wav'), encodeWav16(concat(...parts, new Float32Array(16000)), 8000));
-    execFileSync('sox', [join(dir, 'pin-8k.wav'), '-r', '44100', '-b', '16', join(dir, 'pin.wav')]);
-    const server = await serveStatic(ROOT);
-    const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(join(dir, 'pin.wav')) });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${server.url}examples/pin/`);
-      await page.waitForFunction(() => customElements.get('digit-listener'));
+    // 0.4 s apart (closer strings: see the README's note on digit strings).
+    await withExample('pin', ['7_lucas_2', '2_george_4', '9_theo_4', '3_yweweler_0'], 0.4, 44100, async (page) => {
       await page.evaluate(() => window.addEventListener('pin-submitted', (e) => ((window as unknown as { pin: string }).pin = (e as CustomEvent).detail)));
       expect(await axeViolations(page)).toEqual([]);
       await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
@@ -113,9 +114,6 @@ describe('the package', () => {
       // "Start over" resets the field: the form is invalid again.
       await page.getByRole('button', { name: 'Start over' }).click();
       expect(await page.evaluate(() => (document.getElementById('pin-form') as HTMLFormElement).checkValidity())).toBe(false);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   }, 120_000);
 });
