@@ -1,6 +1,6 @@
 /**
  * The built package (`npm run build:lib` → lib/, custom-elements.json) used the way a web
- * developer would: the plain-HTML and kiosk PIN example pages served as static files, in headless
+ * developer would: the plain-HTML, kiosk PIN and React example pages served as static files, in headless
  * Chromium with a fake microphone; and its custom-elements manifest.
  */
 import { execFileSync } from 'node:child_process';
@@ -33,24 +33,26 @@ describe('the package', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'digit-package-'));
     execFileSync('npm', ['run', 'build:lib'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env } });
+    execFileSync('npm', ['run', 'build:examples'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env } }); // the React page
   }, 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /**
    * Writes a fake-microphone WAV (0.5 s silence, the FSDD clips `gapS` apart, 2 s tail) at `rate`
    * via sox, serves the project root, launches Chromium with it as the microphone, opens
-   * `examples/<example>/` and runs `fn`; always cleans up.
+   * `examples/<example>` (a path, e.g. `plain/`) and runs `fn`; always cleans up.
    */
   async function withExample(example: string, clips: string[], gapS: number, rate: number, fn: (page: Page) => Promise<void>): Promise<void> {
     const parts: Float32Array[] = [new Float32Array(4000)];
     clips.forEach((c) => parts.push(fsddClip(c).samples, new Float32Array(Math.round(gapS * 8000))));
-    writeFileSync(join(dir, `${example}-8k.wav`), encodeWav16(concat(...parts, new Float32Array(16000)), 8000));
-    execFileSync('sox', [join(dir, `${example}-8k.wav`), '-r', String(rate), '-b', '16', join(dir, `${example}.wav`)]);
+    const wav = join(dir, `${example.replace(/\W/g, '-')}.wav`);
+    writeFileSync(`${wav}.8k.wav`, encodeWav16(concat(...parts, new Float32Array(16000)), 8000));
+    execFileSync('sox', [`${wav}.8k.wav`, '-r', String(rate), '-b', '16', wav]);
     const server = await serveStatic(ROOT);
-    const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(join(dir, `${example}.wav`)) });
+    const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(wav) });
     try {
       const page = await browser.newPage();
-      await page.goto(`${server.url}examples/${example}/`);
+      await page.goto(`${server.url}examples/${example}`);
       await page.waitForFunction(() => customElements.get('digit-listener'));
       await fn(page);
     } finally {
@@ -79,7 +81,7 @@ describe('the package', () => {
   });
 
   it.skipIf(!chromiumPath)('works from the plain HTML example: digit strings, slot label, re-import, subclassing, no axe violations', async () => {
-    await withExample('plain', ['4_george_0', '1_jackson_1'], 0.3, 48000, async (page) => {
+    await withExample('plain/', ['4_george_0', '1_jackson_1'], 0.3, 48000, async (page) => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       expect(await axeViolations(page)).toEqual([]);
@@ -103,7 +105,7 @@ describe('the package', () => {
 
   it.skipIf(!chromiumPath)('kiosk PIN example: four spoken digits submit the form by themselves', async () => {
     // 0.4 s apart (closer strings: see the README's note on digit strings).
-    await withExample('pin', ['7_lucas_2', '2_george_4', '9_theo_4', '3_yweweler_0'], 0.4, 44100, async (page) => {
+    await withExample('pin/', ['7_lucas_2', '2_george_4', '9_theo_4', '3_yweweler_0'], 0.4, 44100, async (page) => {
       await page.evaluate(() => window.addEventListener('pin-submitted', (e) => ((window as unknown as { pin: string }).pin = (e as CustomEvent).detail)));
       expect(await axeViolations(page)).toEqual([]);
       await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
@@ -114,6 +116,15 @@ describe('the package', () => {
       // "Start over" resets the field: the form is invalid again.
       await page.getByRole('button', { name: 'Start over' }).click();
       expect(await page.evaluate(() => (document.getElementById('pin-form') as HTMLFormElement).checkValidity())).toBe(false);
+    });
+  }, 120_000);
+
+  it.skipIf(!chromiumPath)('React example: the app sees each digit and each spoken number through the events', async () => {
+    await withExample('react/dist/', ['5_lucas_0', '8_nicolas_1', '0_jackson_4'], 0.35, 48000, async (page) => {
+      expect(await axeViolations(page)).toEqual([]);
+      await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
+      await expect.poll(() => page.locator('#numbers li').allTextContents(), { timeout: 20_000 }).toEqual(['580']);
+      expect(await page.locator('#hearing').textContent()).toBe('');
     });
   }, 120_000);
 });
