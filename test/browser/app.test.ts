@@ -309,7 +309,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       await page.evaluate(() => {
         document.querySelector('main')!.insertAdjacentHTML(
           'beforeend',
-          `<form id="f"><digit-listener id="pin" name="pin" continuous required minlength="4" max-digits="4"></digit-listener></form>
+          `<form id="f"><fieldset id="fs"><legend>PIN</legend><digit-listener id="pin" name="pin" continuous required minlength="4" max-digits="4"></digit-listener></fieldset></form>
            <label for="phone">Phone</label><input id="phone"><digit-listener id="typer" for="phone" continuous digits-timeout="800"></digit-listener>`,
         );
         const w = window as unknown as { inputs: number; changes: number; strings: string[] };
@@ -343,6 +343,12 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       expect(await state()).toMatchObject({ valid: false, tooShort: true, submitted: '41' });
       await page.evaluate(() => (document.getElementById('f') as HTMLFormElement).reset());
       expect(await state()).toMatchObject({ valid: false, missing: true, value: '', submitted: '' });
+      // A disabled fieldset disables the element's controls, and re-enabling restores them.
+      const start = page.locator('#pin').getByRole('button', { name: 'Start' });
+      await page.evaluate(() => ((document.getElementById('fs') as HTMLFieldSetElement).disabled = true));
+      await expect.poll(() => start.isDisabled()).toBe(true);
+      await page.evaluate(() => ((document.getElementById('fs') as HTMLFieldSetElement).disabled = false));
+      await expect.poll(() => start.isDisabled()).toBe(false);
     });
   }, 120_000);
 
