@@ -2,21 +2,18 @@
  * `npm run screenshot` — docs/element.png for the README: the built plain-HTML example in
  * headless Chromium after a fake microphone said "seven" (needs `npm run build:lib`, Chromium, sox).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { encodeWav16 } from '../src/audio/wav';
-import { chromiumArgs, findChromium } from '../test/browser/chromium';
+import { chromiumArgs, findChromium, writeMicWav } from '../test/browser/chromium';
 import { serveStatic } from '../test/browser/static-server';
-import { concat, fsddClip } from '../test/helpers/fsdd';
+import { clipSequence } from '../test/helpers/fsdd';
 
 const chromiumPath = findChromium();
 if (!chromiumPath) throw new Error('Chromium is needed for the screenshot');
 const dir = mkdtempSync(join(tmpdir(), 'digit-shot-'));
-writeFileSync(join(dir, 'mic-8k.wav'), encodeWav16(concat(new Float32Array(4000), fsddClip('7_lucas_2').samples, new Float32Array(16000)), 8000));
-execFileSync('sox', [join(dir, 'mic-8k.wav'), '-r', '48000', '-b', '16', join(dir, 'mic.wav')]);
+writeMicWav(join(dir, 'mic.wav'), clipSequence(['7_lucas_2'], 0, 2), 48000);
 const server = await serveStatic('.');
 const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(join(dir, 'mic.wav')) });
 try {

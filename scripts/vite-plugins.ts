@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
+import { WASM_FILES } from '../src/element/recognizer-client.ts';
 
 const MODELS_DIR = resolve(import.meta.dirname, '..', 'models');
 const MODEL_FILE = /\.(json|bin)$/;
@@ -41,7 +42,6 @@ export function shippedModels(prefix = 'assets/'): Plugin {
 }
 
 const WASM_DIR = resolve(import.meta.dirname, '..', 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 /**
  * tfjs' wasm binaries under their own names in a `wasm/` folder beside the element's module,
@@ -55,7 +55,7 @@ export function wasmBinaries(prefix = 'assets/'): Plugin {
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const file = (req.url ?? '').split('?')[0].match(/\/wasm\/([^/]+\.wasm)$/)?.[1];
-        if (!file || !WASM_FILES.includes(file)) return next();
+        if (!file || !(WASM_FILES as readonly string[]).includes(file)) return next();
         res.setHeader('Content-Type', 'application/wasm');
         res.end(readFileSync(join(WASM_DIR, file)));
       });

@@ -24,16 +24,15 @@
  *   clip's loudest frame (FSDD clips carry some near-silent tail), at its place in the WAV.
  * So latency_i = eventAt_i − (streamOriginAt + trueEndWav_i + offset).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { type CDPSession, chromium } from 'playwright-core';
 import { createServer, preview } from 'vite';
-import { encodeWav16 } from '../../src/audio/wav';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
-import { chromiumArgs, findChromium } from '../../test/browser/chromium';
+import { chromiumArgs, findChromium, writeMicWav } from '../../test/browser/chromium';
 import { concat, fsddClip } from '../../test/helpers/fsdd';
+import { wordSpan } from './word-span';
 
 /** In-browser inference timing of one backend configuration. */
 export interface BrowserInference {
@@ -73,21 +72,6 @@ const WORDS = [
 const GAP_S = 1.0;
 const LEAD_S = 0.5;
 
-/** End (s from the clip start) of the clip's last 10 ms frame within 40 dB of its loudest frame. */
-function trueEndSeconds(samples: Float32Array, sampleRate: number): number {
-  const frame = Math.round(sampleRate * 0.01);
-  const energies: number[] = [];
-  for (let i = 0; i + frame <= samples.length; i += frame) {
-    let e = 0;
-    for (let j = i; j < i + frame; j++) e += samples[j] * samples[j];
-    energies.push(e / frame);
-  }
-  const limit = Math.max(...energies) * 1e-4; // −40 dB
-  let last = energies.length - 1;
-  while (last > 0 && energies[last] < limit) last--;
-  return ((last + 1) * frame) / sampleRate;
-}
-
 /** Builds the fake-microphone WAV (48 kHz by sox) and the reference onsets/true ends in WAV time. */
 function micWav(dir: string): { path: string; seconds: number; trueEndS: number[]; nodeStartMs: number[]; digits: number[] } {
   const parts: Float32Array[] = [new Float32Array(LEAD_S * 8000)];
@@ -95,17 +79,15 @@ function micWav(dir: string): { path: string; seconds: number; trueEndS: number[
   let t = LEAD_S;
   for (const name of WORDS) {
     const { samples } = fsddClip(name);
-    trueEndS.push(t + trueEndSeconds(samples, 8000));
+    trueEndS.push(t + wordSpan(samples, 8000).end / 8000);
     parts.push(samples, new Float32Array(GAP_S * 8000));
     t += samples.length / 8000 + GAP_S;
   }
   const signal = concat(...parts, new Float32Array(8000));
   const pipeline = new StreamingPipeline(8000);
   const windows = [...pipeline.push(signal).windows, ...pipeline.flush().windows];
-  const source = join(dir, 'bench-8k.wav');
-  writeFileSync(source, encodeWav16(signal, 8000));
   const path = join(dir, 'bench-48k.wav');
-  execFileSync('sox', [source, '-r', '48000', '-b', '16', path]);
+  writeMicWav(path, signal, 48000);
   return { path, seconds: signal.length / 8000, trueEndS, nodeStartMs: windows.map((w) => w.startMs), digits: WORDS.map((w) => Number(w[0])) };
 }
 
@@ -161,8 +143,8 @@ export async function browserInference(runs = 500): Promise<BrowserInference[]> 
   }
 }
 
-async function metrics(page: Page, session: import('playwright-core').CDPSession): Promise<Record<string, number>> {
-  void page;
+/** DevTools `Performance.getMetrics` of the page, by name. */
+async function metrics(session: CDPSession): Promise<Record<string, number>> {
   const { metrics: list } = (await session.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
@@ -192,14 +174,14 @@ export async function browserListening(): Promise<BrowserListening> {
     });
     await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
     await page.waitForFunction(() => document.querySelector('digit-listener')?.getAttribute('state') === 'listening', undefined, { timeout: 30_000 });
-    const before = await metrics(page, session);
+    const before = await metrics(session);
     let peakHeap = before.JSHeapUsedSize;
     const deadline = Date.now() + (mic.seconds + 3) * 1000;
     while (Date.now() < deadline) {
       await page.waitForTimeout(2000);
-      peakHeap = Math.max(peakHeap, (await metrics(page, session)).JSHeapUsedSize);
+      peakHeap = Math.max(peakHeap, (await metrics(session)).JSHeapUsedSize);
     }
-    const after = await metrics(page, session);
+    const after = await metrics(session);
     const events = await page.evaluate(() => (window as unknown as { bench: { digit: number; startMs: number; endMs: number; streamOriginAt: number; eventAt: number }[] }).bench);
     const sampleRate = await page.evaluate(() => new AudioContext().sampleRate);
     // Pair events with words in order by onset (after the offset), tolerating misses.

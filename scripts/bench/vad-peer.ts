@@ -28,9 +28,9 @@ import { DEFAULT_GATE_CONFIG } from '../../src/vad/gate';
 import { listFsdd, officialSplit } from '../../training/fsdd';
 import { generateNoise, mixAtSnr } from '../../training/noise';
 import { Random } from '../../training/random';
+import { wordSpan } from './word-span';
 
 const RATE = 16000;
-const FRAME = 160; // 10 ms at 16 kHz, the gate's frame
 const FSDD_DIR = resolve(import.meta.dirname, '../../../shared/datasets/fsdd/recordings');
 const VAD_WEB_DIR = dirname(createRequire(import.meta.url).resolve('@ricky0123/vad-web'));
 
@@ -94,8 +94,8 @@ const SILERO_SETUPS: SileroSetup[] = [
  * Builds the labelled stream: 0.5 s lead-in, then `words` shuffled FSDD test-split clips
  * (index 0–4, all speakers and digits) resampled 8 → 16 kHz, each at −25 dBFS ± 6 dB over its
  * word span, separated by uniform 0.4–1.2 s gaps, over a white noise floor at −75 dBFS.
- * FSDD clips carry some near-silence before and after the word, so the true word span is the
- * clip's run from its first to its last 10 ms frame within 40 dB of its loudest frame.
+ * FSDD clips carry some near-silence before and after the word, so the true word span is `wordSpan`:
+ * the clip's run from its first to its last 10 ms frame within 40 dB of its loudest frame.
  * Returns `[n]` samples at 16 kHz, the true spans (ms) and the speech RMS over those spans.
  */
 export function buildStream(words: number, seed: number, fsddDir = FSDD_DIR): { audio: Float32Array; truth: Span[]; speechRms: number } {
@@ -108,16 +108,12 @@ export function buildStream(words: number, seed: number, fsddDir = FSDD_DIR): { 
   for (const clip of clips) {
     const wav = decodeWav(new Uint8Array(readFileSync(clip.path)), clip.path);
     const samples = resample(wav.samples, wav.sampleRate, RATE);
-    const frames = Math.floor(samples.length / FRAME);
-    const e = Array.from({ length: frames }, (_, f) => samples.subarray(f * FRAME, (f + 1) * FRAME).reduce((s, v) => s + v * v, 0) / FRAME);
-    const peak = Math.max(...e);
-    const loud = e.map((v) => v >= peak * 1e-4); // within 40 dB of the loudest frame
-    const first = loud.indexOf(true), last = loud.lastIndexOf(true);
-    const span = samples.subarray(first * FRAME, (last + 1) * FRAME);
+    const word = wordSpan(samples, RATE);
+    const span = samples.subarray(word.start, word.end);
     const gain = 10 ** ((-25 + random.uniform(-6, 6)) / 20) / Math.sqrt(span.reduce((s, v) => s + v * v, 0) / span.length);
     for (let i = 0; i < samples.length; i++) samples[i] *= gain;
     span.forEach((v) => { energy += v * v; count++; });
-    truth.push({ startMs: ((at + first * FRAME) / RATE) * 1000, endMs: ((at + (last + 1) * FRAME) / RATE) * 1000 });
+    truth.push({ startMs: ((at + word.start) / RATE) * 1000, endMs: ((at + word.end) / RATE) * 1000 });
     parts.push({ at, samples });
     at += samples.length + Math.round(random.uniform(0.4, 1.2) * RATE);
   }

@@ -245,7 +245,7 @@ export class DigitListener extends LitElement {
       this.message = (error as Error).message;
       this.announce(`${STATE_TEXT[this.state]}. ${this.message}`);
       const code = error instanceof CaptureError ? error.code : ((error as { code?: ListenerErrorCode }).code ?? 'unknown');
-      this.fire<ListenerErrorDetail>('error', { code, message: this.message });
+      fireEvent<ListenerErrorDetail>(this, 'error', { code, message: this.message });
     }
   }
 
@@ -298,18 +298,17 @@ export class DigitListener extends LitElement {
         this.lastResult = m.result;
         this.remark = '';
         this.announce(`${m.result.digit}, ${DIGIT_LABELS[m.result.digit]}, confidence ${Math.round(m.result.confidence * 100)} percent`);
-        this.fire<DigitEventDetail>('digit', m.result);
+        fireEvent<DigitEventDetail>(this, 'digit', m.result);
+        // One-digit input holds just this digit; continuous mode appends it to the open string.
+        const digit = String(m.result.digit);
+        this.digitString = this.continuous && this.stringOpen ? this.digitString + digit : digit;
+        this.stringOpen = this.continuous;
+        this.typeIntoTarget(digit, !this.continuous);
+        this.syncForm();
         if (!this.continuous) {
-          this.digitString = String(m.result.digit);
-          this.typeIntoTarget(String(m.result.digit), true);
-          this.syncForm();
           void this.halt(false); // one-digit input: done
           return;
         }
-        this.digitString = (this.stringOpen ? this.digitString : '') + String(m.result.digit);
-        this.stringOpen = true;
-        this.typeIntoTarget(String(m.result.digit), false);
-        this.syncForm();
         if (this.maxDigits > 0 && this.digitString.length >= this.maxDigits) this.endString('length');
         else this.armPauseTimer();
         return;
@@ -326,7 +325,7 @@ export class DigitListener extends LitElement {
         this.state = 'error';
         void this.releaseMicrophone();
         this.announce(`Error. ${m.message}`);
-        this.fire<ListenerErrorDetail>('error', { code: m.code, message: m.message });
+        fireEvent<ListenerErrorDetail>(this, 'error', { code: m.code, message: m.message });
         return;
     }
   }
@@ -392,11 +391,6 @@ export class DigitListener extends LitElement {
     this.syncForm(); // validity needs the button as its anchor
   }
 
-  /** Dispatches a bubbling, composed CustomEvent from the element. */
-  private fire<T>(type: string, detail: T): void {
-    fireEvent(this, type, detail);
-  }
-
   /** Ends the open digit string (if any) and fires `digits`. */
   private endString(reason: DigitsEventDetail['reason']): void {
     this.clearPauseTimer();
@@ -404,7 +398,7 @@ export class DigitListener extends LitElement {
     this.stringOpen = false;
     this.targetInput()?.dispatchEvent(new Event('change', { bubbles: true }));
     this.announce(`Digits ${this.digitString.split('').join(' ')}`);
-    this.fire<DigitsEventDetail>('digits', { digits: this.digitString, reason });
+    fireEvent<DigitsEventDetail>(this, 'digits', { digits: this.digitString, reason });
   }
 
   private armPauseTimer(): void {
@@ -418,11 +412,11 @@ export class DigitListener extends LitElement {
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
-    if (['required', 'minLength', 'maxLength', 'target'].some((k) => changed.has(k)) && this.hasUpdated) this.syncForm();
+    if (['required', 'minLength', 'maxLength', 'target'].some((k) => changed.has(k))) this.syncForm();
     if (!changed.has('state')) return;
     const before = changed.get('state') as ListenerState | undefined;
     const wasListening = before === 'listening' || before === 'speech';
-    if (wasListening !== this.listening) this.fire<ListeningChangeDetail>('listening-change', { listening: this.listening });
+    if (wasListening !== this.listening) fireEvent<ListeningChangeDetail>(this, 'listening-change', { listening: this.listening });
   }
 
   private announce(text: string): void {

@@ -1,6 +1,6 @@
 import type { DigitClassifier } from '../model/classifier';
 import { DIGIT_LABELS } from '../model/labels';
-import { type PipelineConfig, type PipelineStep, StreamingPipeline } from './streaming-pipeline';
+import { type PipelineStep, StreamingPipeline } from './streaming-pipeline';
 
 /** A digit the recognizer accepted. */
 export interface DigitDetection {
@@ -38,8 +38,6 @@ export interface RecognizerOptions {
    * below it are ignored. Default {@link DEFAULT_CONFIDENCE_THRESHOLD}.
    */
   readonly confidenceThreshold?: number;
-  /** Frontend, gate and window parameters (default: the product's, `DEFAULT_PIPELINE_CONFIG`). */
-  readonly pipeline?: PipelineConfig;
 }
 
 /** Default confidence threshold of the CLI and the element. */
@@ -63,7 +61,7 @@ export class StreamingRecognizer {
     if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`confidence threshold must be in [0, 1], got ${threshold}`);
     this.classifier = classifier;
     this.threshold = threshold;
-    this.pipeline = new StreamingPipeline(inputSampleRate, options.pipeline);
+    this.pipeline = new StreamingPipeline(inputSampleRate);
   }
 
   /** Feeds mono samples at the input rate; returns digits completed in this chunk. */

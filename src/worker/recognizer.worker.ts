@@ -36,7 +36,6 @@ let lastSpeech = false;
 let peakDb = -120;
 /** Samples received in the current stream, and the capture-clock estimate of its sample 0. */
 let streamSamples = 0;
-let streamRate = 48000;
 let streamOriginAt = Number.POSITIVE_INFINITY;
 
 function post(message: WorkerToMain): void {
@@ -48,7 +47,7 @@ function onAudio(message: WorkletToWorker): void {
   // The block's last sample was captured no later than now: the earliest arrival, less the
   // audio before it, is the best estimate of when the stream started (delivery only adds delay).
   streamSamples += message.samples.length;
-  streamOriginAt = Math.min(streamOriginAt, performance.timeOrigin + performance.now() - (1000 * streamSamples) / streamRate);
+  streamOriginAt = Math.min(streamOriginAt, performance.timeOrigin + performance.now() - (1000 * streamSamples) / recognizer.pipeline.inputSampleRate);
   try {
     const step = recognizer.push(message.samples);
     for (const d of step.detections) post({ type: 'digit', result: { ...d, streamOriginAt } });
@@ -121,7 +120,6 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         return;
       }
       streamSamples = 0;
-      streamRate = message.sampleRate;
       streamOriginAt = Number.POSITIVE_INFINITY;
       audioPort = message.port;
       audioPort.onmessage = (e: MessageEvent<WorkletToWorker>) => onAudio(e.data);

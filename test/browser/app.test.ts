@@ -3,18 +3,16 @@
  * 48 kHz WAV of FSDD test clips and `<digit-listener>` must emit exactly those digits; then the
  * app is reloaded offline from its service worker and must still recognize.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, createServer, preview, type PreviewServer } from 'vite';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWav16 } from '../../src/audio/wav';
-import { concat, fsddClip } from '../helpers/fsdd';
+import { clipSequence, concat, fsddClip } from '../helpers/fsdd';
 import { axeViolations } from './axe';
-import { chromiumArgs, findChromium } from './chromium';
+import { chromiumArgs, findChromium, writeMicWav } from './chromium';
 
 const chromiumPath = findChromium();
 
@@ -35,15 +33,8 @@ interface DigitDetail {
  * Returns path and duration.
  */
 function makeMicWav(dir: string, name: string, clips: string[], rate: number, gap: number | number[] = 0.8): { path: string; seconds: number } {
-  const parts: Float32Array[] = [new Float32Array(4000)];
-  clips.forEach((clip, i) => parts.push(fsddClip(clip).samples, new Float32Array(Math.round((typeof gap === 'number' ? gap : gap[i]) * 8000))));
-  parts.push(new Float32Array(8000));
-  const signal = concat(...parts);
-  const source = join(dir, `${name}-8k.wav`);
-  writeFileSync(source, encodeWav16(signal, 8000));
   const path = join(dir, `${name}.wav`);
-  execFileSync('sox', [source, '-r', String(rate), '-b', '16', path]);
-  return { path, seconds: signal.length / 8000 };
+  return { path, seconds: writeMicWav(path, clipSequence(clips, gap, 1), rate) };
 }
 
 /** Serves dist/ with `vite preview` on a free port; `close()` also drops kept-alive connections. */
@@ -378,10 +369,8 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
     // A chord (0.6 s), then a spoken digit: only the digit may be reported.
     const rate = 8000;
     const chord = Float32Array.from({ length: rate * 0.6 }, (_, i) => 0.1 * (Math.sin((2 * Math.PI * 220 * i) / rate) + Math.sin((2 * Math.PI * 277 * i) / rate) + Math.sin((2 * Math.PI * 330 * i) / rate)));
-    const source = join(dir, 'chord-8k.wav');
-    writeFileSync(source, encodeWav16(concat(new Float32Array(4000), chord, new Float32Array(6400), fsddClip('3_nicolas_1').samples, new Float32Array(8000)), rate));
     const path = join(dir, 'chord.wav');
-    execFileSync('sox', [source, '-r', '48000', '-b', '16', path]);
+    writeMicWav(path, concat(new Float32Array(4000), chord, new Float32Array(6400), fsddClip('3_nicolas_1').samples, new Float32Array(8000)), 48000);
     await withApp(chromiumArgs(path), async ({ browser, url }) => {
       const page = await browser.newPage();
       await page.goto(url);

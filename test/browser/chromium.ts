@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { encodeWav16 } from '../../src/audio/wav';
 
 /**
  * Finds Chromium for the browser tests: `CHROME_PATH`, then /usr/bin/chromium. Returns null
@@ -33,4 +35,15 @@ export function chromiumArgs(wav?: string, autoAllowMicrophone = true): string[]
     ...(wav && autoAllowMicrophone ? ['--use-fake-ui-for-media-stream'] : []),
     ...(wav ? ['--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`] : []),
   ];
+}
+
+/**
+ * Writes `signal` (8 kHz, mono) as the fake microphone's 16-bit WAV at `rate` Hz: `path`.8k.wav is
+ * written first and converted by sox (an independent resampler, so the test does not grade our
+ * own). Returns the duration in seconds.
+ */
+export function writeMicWav(path: string, signal: Float32Array, rate: number): number {
+  writeFileSync(`${path}.8k.wav`, encodeWav16(signal, 8000));
+  execFileSync('sox', [`${path}.8k.wav`, '-r', String(rate), '-b', '16', path]);
+  return signal.length / 8000;
 }

@@ -4,15 +4,14 @@
  * Chromium with a fake microphone; and its custom-elements manifest.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWav16 } from '../../src/audio/wav';
-import { concat, fsddClip } from '../helpers/fsdd';
+import { clipSequence } from '../helpers/fsdd';
 import { axeViolations } from './axe';
-import { chromiumArgs, findChromium } from './chromium';
+import { chromiumArgs, findChromium, writeMicWav } from './chromium';
 import { serveStatic } from './static-server';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -43,11 +42,9 @@ describe('the package', () => {
    * `examples/<example>` (a path, e.g. `plain/`) and runs `fn`; always cleans up.
    */
   async function withExample(example: string, clips: string[], gapS: number, rate: number, fn: (page: Page) => Promise<void>): Promise<void> {
-    const parts: Float32Array[] = [new Float32Array(4000)];
-    clips.forEach((c) => parts.push(fsddClip(c).samples, new Float32Array(Math.round(gapS * 8000))));
     const wav = join(dir, `${example.replace(/\W/g, '-')}.wav`);
-    writeFileSync(`${wav}.8k.wav`, encodeWav16(concat(...parts, new Float32Array(16000)), 8000));
-    execFileSync('sox', [`${wav}.8k.wav`, '-r', String(rate), '-b', '16', wav]);
+    // The tail is the clip's gap and 2 s of silence, as a person pausing after the number.
+    writeMicWav(wav, clipSequence(clips, gapS, 2), rate);
     const server = await serveStatic(ROOT);
     const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(wav) });
     try {

@@ -31,3 +31,14 @@ export function concat(...parts: Float32Array[]): Float32Array {
   }
   return out;
 }
+
+/**
+ * An 8 kHz stream of FSDD clips: `leadS` s of silence (0.5 s: the fake microphone needs it), then
+ * each clip followed by its gap (`gapS`: one for all, or one per clip), then `tailS` s of silence.
+ */
+export function clipSequence(clips: readonly string[], gapS: number | readonly number[], tailS: number, leadS = 0.5): Float32Array {
+  const parts: Float32Array[] = [new Float32Array(Math.round(leadS * 8000))];
+  clips.forEach((clip, i) => parts.push(fsddClip(clip).samples, new Float32Array(Math.round((typeof gapS === 'number' ? gapS : gapS[i]) * 8000))));
+  parts.push(new Float32Array(Math.round(tailS * 8000)));
+  return concat(...parts);
+}
