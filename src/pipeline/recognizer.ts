@@ -1,5 +1,6 @@
 import type { DigitClassifier } from '../model/classifier';
 import { DIGIT_LABELS } from '../model/labels';
+import { readWords } from './segmentation';
 import { type PipelineStep, StreamingPipeline } from './streaming-pipeline';
 
 /** A digit the recognizer accepted. */
@@ -77,14 +78,15 @@ export class StreamingRecognizer {
   private classify(step: PipelineStep): RecognizerStep {
     const detections: DigitDetection[] = [];
     const rejected: RejectedUtterance[] = [];
-    for (const window of step.windows) {
-      const p = this.classifier.predict(window.features);
-      const digit = (DIGIT_LABELS as readonly string[]).indexOf(p.label);
-      if (digit < 0 || p.confidence < this.threshold) {
-        rejected.push({ label: p.label, confidence: p.confidence, startMs: window.startMs, endMs: window.endMs });
-        continue;
+    for (const segment of step.windows) {
+      for (const { window, prediction: p } of readWords(segment, (features) => this.classifier.predict(features))) {
+        const digit = (DIGIT_LABELS as readonly string[]).indexOf(p.label);
+        if (digit < 0 || p.confidence < this.threshold) {
+          rejected.push({ label: p.label, confidence: p.confidence, startMs: window.startMs, endMs: window.endMs });
+        } else {
+          detections.push({ digit, confidence: p.confidence, probabilities: p.probabilities, startMs: window.startMs, endMs: window.endMs });
+        }
       }
-      detections.push({ digit, confidence: p.confidence, probabilities: p.probabilities, startMs: window.startMs, endMs: window.endMs });
     }
     return { ...step, detections, rejected };
   }

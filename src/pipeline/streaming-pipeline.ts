@@ -1,7 +1,7 @@
 import { DEFAULT_FRONTEND_CONFIG, type FrontendConfig, hopMs } from '../frontend/config';
 import { StreamingLogMel } from '../frontend/log-mel';
 import { productKernel, StreamingResampler } from '../frontend/resampler';
-import { DEFAULT_GATE_CONFIG, type GateConfig, type SpeechSegment, VoiceActivityGate } from '../vad/gate';
+import { DEFAULT_GATE_CONFIG, type FrameRange, type GateConfig, type GateEvent, type SpeechSegment, VoiceActivityGate } from '../vad/gate';
 import { DEFAULT_WINDOW_CONFIG, FrameHistory, type WindowConfig, windowStartFrame } from '../vad/window';
 
 /** One utterance found by the gate, cut to the model's fixed window. */
@@ -16,7 +16,41 @@ export interface UtteranceWindow {
   readonly startMs: number;
   /** End of the utterance (end of its last voiced frame), ms since the stream start. */
   readonly endMs: number;
+  /**
+   * The same segment read as several words, cut at the gate's pauses; null when the segment has
+   * no pause. See {@link UtteranceParts}.
+   */
+  readonly parts: UtteranceParts | null;
 }
+
+/**
+ * A segment with pauses inside, as `count` word parts: part 0 runs from the segment start to the
+ * first pause, part i from pause i − 1 to pause i, the last part to the segment end. The
+ * recognizer chooses which pauses are word boundaries by classifying runs of parts.
+ */
+export interface UtteranceParts {
+  /** Number of parts: the pauses kept plus one (at most {@link MAX_SPLIT_PAUSES} + 1). */
+  readonly count: number;
+  /**
+   * The window of parts `first..last` (inclusive) as one utterance, cut like any utterance and
+   * with the speech outside it masked. `window(0, count - 1)` is the whole segment.
+   *
+   * @throws RangeError for indices outside `0 ≤ first ≤ last < count`
+   */
+  window(first: number, last: number): UtteranceWindow;
+}
+
+/**
+ * Most pauses of one segment considered as word boundaries (the longest are kept): a digit
+ * string of one breath has at most a few, and each pause adds windows to classify.
+ */
+export const MAX_SPLIT_PAUSES = 5;
+
+/**
+ * Frames after the end of other speech that are masked too (its release, below the gate's
+ * offset threshold), and never closer than the pre-roll to the utterance itself.
+ */
+const MASK_TAIL_FRAMES = 3;
 
 /** What one {@link StreamingPipeline.push} produced. */
 export interface PipelineStep {
@@ -58,6 +92,9 @@ export class StreamingPipeline {
   private readonly history: FrameHistory;
   private readonly frameMs: number;
   private finished = false;
+  /** End frame of the last utterance cut; speech before it is masked out of the next window. */
+  private previousEndFrame = -Infinity;
+  private readonly silence: Float32Array;
 
   constructor(inputSampleRate: number, config: PipelineConfig = DEFAULT_PIPELINE_CONFIG) {
     if (config.window.postRollFrames > config.gate.hangoverFrames) {
@@ -75,6 +112,7 @@ export class StreamingPipeline {
     const capacity = config.window.windowFrames + config.gate.maxSpeechFrames + config.gate.hangoverFrames + 8;
     this.history = new FrameHistory(config.frontend.melBins, capacity, this.frontend.silenceFrame());
     this.frameMs = hopMs(config.frontend);
+    this.silence = this.frontend.silenceFrame();
   }
 
   /** Feeds `samples` (mono, at `inputSampleRate`, nominally [-1, 1]). */
@@ -104,28 +142,90 @@ export class StreamingPipeline {
     for (const frame of this.frontend.push(samples16k)) {
       this.history.push(frame.logMel);
       levelDb = Math.max(levelDb, frame.energyDb);
-      for (const event of this.gate.push(frame.energyDb)) if (event.type === 'speech-end') windows.push(this.cut(event.segment));
+      this.cutEnded(this.gate.push(frame.energyDb), windows);
     }
-    if (final) {
-      for (const event of this.gate.flush()) if (event.type === 'speech-end') windows.push(this.cut(event.segment));
-    }
+    if (final) this.cutEnded(this.gate.flush(), windows);
     return { windows, levelDb, inSpeech: this.gate.inSpeech };
   }
 
-  private cut(segment: SpeechSegment): UtteranceWindow {
-    const { windowFrames } = this.config.window;
-    const { hopLength, windowLength, sampleRate } = this.config.frontend;
-    const start = windowStartFrame(segment, this.config.window);
-    // Frames past the newest one (possible only for a centred long segment) are not needed:
-    // windowStartFrame keeps the window end ≤ segment end + postRoll ≤ frames pushed.
-    const features = this.history.slice(start, windowFrames);
+  /** Cuts the window of every segment the gate closed in `events`. */
+  private cutEnded(events: readonly GateEvent[], windows: UtteranceWindow[]): void {
+    events.forEach((event, i) => {
+      if (event.type !== 'speech-end') return;
+      // A segment closed at a pause of a long run of words is followed at once by the rest.
+      const next = events[i + 1];
+      windows.push(this.cut(event.segment, next?.type === 'speech-start' ? next.startFrame : Infinity));
+    });
+  }
+
+  /**
+   * The window of a segment closed by the gate, with its parts when it has pauses.
+   *
+   * @param nextStart first frame of the speech that follows at once (Infinity when none yet)
+   */
+  private cut(segment: SpeechSegment, nextStart: number): UtteranceWindow {
+    const before = this.previousEndFrame;
+    this.previousEndFrame = segment.endFrame;
+    const pauses = keptPauses(segment.pauses);
+    if (pauses.length === 0) return { ...this.cutRange(segment, before, nextStart), segment, parts: null };
+    // Cut every window now: the frame history may not hold these frames after the next push.
+    const count = pauses.length + 1;
+    const windows: UtteranceWindow[][] = [];
+    for (let first = 0; first < count; first++) {
+      windows.push([]);
+      for (let last = first; last < count; last++) {
+        const range = {
+          startFrame: first === 0 ? segment.startFrame : pauses[first - 1].endFrame,
+          endFrame: last === count - 1 ? segment.endFrame : pauses[last].startFrame,
+        };
+        const previous = first === 0 ? before : pauses[first - 1].startFrame;
+        const next = last === count - 1 ? nextStart : pauses[last].endFrame;
+        windows[first].push({ ...this.cutRange(range, previous, next), parts: null });
+      }
+    }
+    const parts: UtteranceParts = {
+      count,
+      window(first, last) {
+        if (!(first >= 0 && first <= last && last < count)) throw new RangeError(`UtteranceParts: no parts ${first}..${last} of ${count}`);
+        return windows[first][last - first];
+      },
+    };
+    return { ...parts.window(0, count - 1), segment, parts };
+  }
+
+  /**
+   * The model window of the speech in `range`, end-aligned by {@link windowStartFrame}. Other
+   * speech in the window — ending at `previousEnd` before it, or starting at `nextStart` after
+   * it — is replaced by the frontend's silence frame, as training windows hold one word: left
+   * in, the tail of the previous word outweighs a short next word.
+   */
+  private cutRange(range: FrameRange, previousEnd: number, nextStart: number): Omit<UtteranceWindow, 'parts'> {
+    const { windowFrames, preRollFrames } = this.config.window;
+    const { hopLength, windowLength, sampleRate, melBins } = this.config.frontend;
+    const start = windowStartFrame(range, this.config.window);
+    // The post-roll may reach past the newest frame only when other speech follows at once
+    // (a segment closed at a pause), and those frames are masked: read them as silence.
+    const available = Math.min(windowFrames, this.history.frames - start);
+    const features = new Float32Array(windowFrames * melBins);
+    features.set(this.history.slice(start, available));
+    const maskBefore = Math.min(range.startFrame - preRollFrames, previousEnd + MASK_TAIL_FRAMES) - start;
+    const maskFrom = Math.max(range.endFrame + MASK_TAIL_FRAMES, nextStart - preRollFrames) - start;
+    for (let i = 0; i < windowFrames; i++) if (i < maskBefore || i >= maskFrom) features.set(this.silence, i * melBins);
     return {
       features,
       frames: windowFrames,
-      melBins: this.config.frontend.melBins,
-      segment,
-      startMs: segment.startFrame * this.frameMs,
-      endMs: (((segment.endFrame - 1) * hopLength + windowLength) / sampleRate) * 1000,
+      melBins,
+      segment: { ...range, pauses: [] },
+      startMs: range.startFrame * this.frameMs,
+      endMs: (((range.endFrame - 1) * hopLength + windowLength) / sampleRate) * 1000,
     };
   }
+}
+
+/** The pauses considered as word boundaries: the {@link MAX_SPLIT_PAUSES} longest, in order. */
+function keptPauses(pauses: readonly FrameRange[]): FrameRange[] {
+  const length = (p: FrameRange) => p.endFrame - p.startFrame;
+  if (pauses.length <= MAX_SPLIT_PAUSES) return [...pauses];
+  const longest = [...pauses].sort((a, b) => length(b) - length(a)).slice(0, MAX_SPLIT_PAUSES);
+  return pauses.filter((p) => longest.includes(p));
 }

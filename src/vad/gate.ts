@@ -9,6 +9,12 @@
  * outside speech the floor follows decreases quickly and increases slowly (asymmetric one-pole
  * smoothing, as in minimum-tracking noise estimators, R. Martin 2001).
  *
+ * The gate also notes the pauses it bridges inside a segment (runs of at least `minPauseFrames`
+ * frames below the offset threshold). Words said with short gaps (50–100 ms) fall into one
+ * segment; its pauses are where it may be cut into words, which the recognizer decides with the
+ * model. A segment that reaches `maxSpeechFrames` with a pause in it is closed at its last
+ * pause — a run of words, not sustained noise — and the rest goes on as a new segment.
+ *
  * Noise that starts while the floor is still low (at the start of a stream, or a fan switched
  * on) holds the gate open. When a segment reaches `maxSpeechFrames` — too long for a digit — it
  * is dropped, the floor is re-estimated as a low percentile of that segment's energies (speech
@@ -28,6 +34,8 @@ export interface GateConfig {
   readonly onsetFrames: number;
   /** Frames below offset after which the segment ends (hangover). */
   readonly hangoverFrames: number;
+  /** Shortest run of frames below the offset threshold inside a segment that is noted as a pause. */
+  readonly minPauseFrames: number;
   /** Segments shorter than this (frames) are dropped as clicks. */
   readonly minSpeechFrames: number;
   /** Segments reaching this length (frames) are dropped as sustained noise and replayed. */
@@ -50,6 +58,7 @@ export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
   absoluteThresholdDb: -65,
   onsetFrames: 3,
   hangoverFrames: 10,
+  minPauseFrames: 3,
   minSpeechFrames: 8,
   maxSpeechFrames: 150,
   floorPercentile: 0.2,
@@ -59,10 +68,19 @@ export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
   floorRise: 0.01,
 });
 
-/** A detected utterance, in frame indices of the stream: [startFrame, endFrame). */
-export interface SpeechSegment {
+/** A span of frames of the stream: [startFrame, endFrame). */
+export interface FrameRange {
   readonly startFrame: number;
   readonly endFrame: number;
+}
+
+/** A detected utterance, in frame indices of the stream: [startFrame, endFrame). */
+export interface SpeechSegment extends FrameRange {
+  /**
+   * Pauses the hangover bridged inside the segment, in order: each starts after a voiced frame
+   * and ends at the next voiced frame. Where a run of words may be cut (empty for most words).
+   */
+  readonly pauses: readonly FrameRange[];
 }
 
 /** What a frame did to the gate. */
@@ -82,6 +100,7 @@ export class VoiceActivityGate {
   private run = 0; // consecutive frames above onset while idle
   private speechStart = -1; // first frame of the open segment, -1 when idle
   private lastVoiced = -1; // last frame above offset in the open segment
+  private pauses: FrameRange[] = []; // pauses inside the open segment
   private readonly energies: Float64Array; // ring: energy of the last maxSpeechFrames frames
 
   constructor(config: GateConfig = DEFAULT_GATE_CONFIG) {
@@ -116,7 +135,7 @@ export class VoiceActivityGate {
     const events: GateEvent[] = [];
     this.step(index, e, events);
     if (this.speechStart >= 0 && index + 1 - this.speechStart >= this.config.maxSpeechFrames) {
-      this.dropAndReplay(index, events);
+      if (!this.closeAtLastPause(events)) this.dropAndReplay(index, events);
     } else if (this.speechStart < 0) {
       this.updateFloor(e);
     }
@@ -140,14 +159,31 @@ export class VoiceActivityGate {
         events.push({ type: 'speech-start', startFrame: this.speechStart });
       }
     } else {
-      if (e > Math.max(this.floorDb + c.offsetDb, c.absoluteThresholdDb)) this.lastVoiced = index;
+      if (e > Math.max(this.floorDb + c.offsetDb, c.absoluteThresholdDb)) {
+        if (index - this.lastVoiced - 1 >= c.minPauseFrames) this.pauses.push({ startFrame: this.lastVoiced + 1, endFrame: index });
+        this.lastVoiced = index;
+      }
       if (index - this.lastVoiced >= c.hangoverFrames) events.push(this.close(this.lastVoiced + 1));
     }
   }
 
+  /**
+   * A too-long segment with pauses in it is a run of words: closes it at its last pause (if the
+   * part before is long enough to be speech) and goes on with the rest as a new segment.
+   */
+  private closeAtLastPause(events: GateEvent[]): boolean {
+    const last = this.pauses.at(-1);
+    if (!last || last.startFrame - this.speechStart < this.config.minSpeechFrames) return false;
+    const segment: SpeechSegment = { startFrame: this.speechStart, endFrame: last.startFrame, pauses: this.pauses.slice(0, -1) };
+    events.push({ type: 'speech-end', segment }, { type: 'speech-start', startFrame: last.endFrame });
+    this.speechStart = last.endFrame;
+    this.pauses = [];
+    return true;
+  }
+
   private dropAndReplay(index: number, events: GateEvent[]): void {
     const start = this.speechStart;
-    events.push({ type: 'speech-dropped', segment: { startFrame: start, endFrame: index + 1 }, reason: 'too-long' });
+    events.push({ type: 'speech-dropped', segment: { startFrame: start, endFrame: index + 1, pauses: this.pauses }, reason: 'too-long' });
     const values: number[] = [];
     for (let f = start; f <= index; f++) values.push(this.energies[f % this.energies.length]);
     const sorted = [...values].sort((a, b) => a - b);
@@ -155,19 +191,22 @@ export class VoiceActivityGate {
     this.speechStart = -1;
     this.lastVoiced = -1;
     this.run = 0;
+    this.pauses = [];
     // Replay the dropped frames against the new floor; a word inside them is found now.
     values.forEach((e, i) => this.step(start + i, e, events));
     // Still open since the replay's first frames: the same sustained sound, not a word.
     if (this.speechStart >= 0 && this.speechStart < start + this.config.hangoverFrames) {
-      events.push({ type: 'speech-dropped', segment: { startFrame: this.speechStart, endFrame: index + 1 }, reason: 'too-long' });
+      events.push({ type: 'speech-dropped', segment: { startFrame: this.speechStart, endFrame: index + 1, pauses: this.pauses }, reason: 'too-long' });
       this.speechStart = -1;
+      this.pauses = [];
       this.lastVoiced = -1;
       this.run = 0;
     }
   }
 
   private close(endFrame: number): GateEvent {
-    const segment = { startFrame: this.speechStart, endFrame };
+    const segment = { startFrame: this.speechStart, endFrame, pauses: this.pauses };
+    this.pauses = [];
     this.speechStart = -1;
     this.lastVoiced = -1;
     this.run = 0;

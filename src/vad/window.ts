@@ -1,4 +1,4 @@
-import type { SpeechSegment } from './gate';
+import type { FrameRange } from './gate';
 
 /** How a segment is placed in the fixed-size model window (frames of 10 ms). */
 export interface WindowConfig {
@@ -22,7 +22,7 @@ export const DEFAULT_WINDOW_CONFIG: WindowConfig = Object.freeze({
  * segment, so the digit can be classified as soon as the gate closes (no waiting for frames
  * after it). A longer segment is centred on its midpoint.
  */
-export function windowStartFrame(segment: SpeechSegment, config: WindowConfig = DEFAULT_WINDOW_CONFIG): number {
+export function windowStartFrame(segment: FrameRange, config: WindowConfig = DEFAULT_WINDOW_CONFIG): number {
   const length = segment.endFrame - segment.startFrame;
   if (length + config.preRollFrames + config.postRollFrames <= config.windowFrames) {
     return segment.endFrame + config.postRollFrames - config.windowFrames;
