@@ -93,6 +93,33 @@ describe('VoiceActivityGate on FSDD clips in a continuous stream', () => {
     expect(gate.inSpeech).toBe(false);
   });
 
+  it('closes a run of words at its last pause when it reaches the maximum length, instead of dropping it', () => {
+    const gate = new VoiceActivityGate();
+    // Silence, then words of 50 frames at −20 dB with 5-frame pauses at −90 dB: 165 frames.
+    const energies = [...Array(30).fill(-90), ...[0, 1, 2].flatMap(() => [...Array(50).fill(-20), ...Array(5).fill(-90)]), ...Array(40).fill(-90)];
+    const events = energies.flatMap((e) => gate.push(e));
+    expect(events.map((e) => e.type)).toEqual(['speech-start', 'speech-end', 'speech-start', 'speech-end']);
+    const [, first, restart, last] = events;
+    // Closed at 150 frames (frame 179) at the pause that began at frame 135; the rest goes on.
+    expect(first.type === 'speech-end' && first.segment).toEqual({ startFrame: 30, endFrame: 135, pauses: [{ startFrame: 80, endFrame: 85 }] });
+    expect(restart.type === 'speech-start' && restart.startFrame).toBe(140);
+    expect(last.type === 'speech-end' && last.segment).toEqual({ startFrame: 140, endFrame: 190, pauses: [] });
+  });
+
+  it('notes a pause only where what follows rises like a word onset, not a faint tail', () => {
+    const noise = -60; // steady background: after 3 s the floor has settled near it
+    const run = (tail: number) => {
+      const gate = new VoiceActivityGate();
+      const energies = [...Array(300).fill(noise), ...Array(30).fill(-20), ...Array(5).fill(noise), ...Array(20).fill(tail), ...Array(30).fill(noise)];
+      const end = energies.flatMap((e) => gate.push(e)).find((e) => e.type === 'speech-end');
+      expect(end?.type === 'speech-end' && end.segment.endFrame).toBe(355);
+      return end?.type === 'speech-end' ? end.segment.pauses : null;
+    };
+    // 8 dB over the noise: above the offset (6 dB), below the onset (12 dB) — the release of a stop.
+    expect(run(noise + 8)).toEqual([]);
+    expect(run(-25)).toEqual([{ startFrame: 330, endFrame: 335 }]);
+  });
+
   it('finds a word inside noise that began before the floor was known', () => {
     // Noise from the first sample (floor still at its initial value), a clip at 1.0 s.
     const { samples } = fsddClip('5_theo_3');

@@ -9,8 +9,9 @@
  * outside speech the floor follows decreases quickly and increases slowly (asymmetric one-pole
  * smoothing, as in minimum-tracking noise estimators, R. Martin 2001).
  *
- * The gate also notes the pauses it bridges inside a segment (runs of at least `minPauseFrames`
- * frames below the offset threshold). Words said with short gaps (50–100 ms) fall into one
+ * The gate also notes the pauses it bridges inside a segment: runs of at least `minPauseFrames`
+ * frames below the offset threshold after which the energy rises like an onset (`onsetFrames`
+ * frames above floor + `onsetDb`), not the faint release of a stop. Words said with short gaps (50–100 ms) fall into one
  * segment; its pauses are where it may be cut into words, which the recognizer decides with the
  * model. A segment that reaches `maxSpeechFrames` with a pause in it is closed at its last
  * pause — a run of words, not sustained noise — and the rest goes on as a new segment.
@@ -101,6 +102,8 @@ export class VoiceActivityGate {
   private speechStart = -1; // first frame of the open segment, -1 when idle
   private lastVoiced = -1; // last frame above offset in the open segment
   private pauses: FrameRange[] = []; // pauses inside the open segment
+  private pendingPause: FrameRange | null = null; // a pause not yet followed by an onset
+  private onsetRun = 0; // consecutive frames above onset inside the open segment
   private readonly energies: Float64Array; // ring: energy of the last maxSpeechFrames frames
 
   constructor(config: GateConfig = DEFAULT_GATE_CONFIG) {
@@ -160,8 +163,17 @@ export class VoiceActivityGate {
       }
     } else {
       if (e > Math.max(this.floorDb + c.offsetDb, c.absoluteThresholdDb)) {
-        if (index - this.lastVoiced - 1 >= c.minPauseFrames) this.pauses.push({ startFrame: this.lastVoiced + 1, endFrame: index });
+        if (index - this.lastVoiced - 1 >= c.minPauseFrames) {
+          this.pendingPause = { startFrame: this.lastVoiced + 1, endFrame: index };
+          this.onsetRun = 0;
+        }
         this.lastVoiced = index;
+      }
+      // What follows a pause counts as a new word only if it rises like a word onset.
+      this.onsetRun = e > Math.max(this.floorDb + c.onsetDb, c.absoluteThresholdDb) ? this.onsetRun + 1 : 0;
+      if (this.pendingPause && this.onsetRun >= c.onsetFrames) {
+        this.pauses.push(this.pendingPause);
+        this.pendingPause = null;
       }
       if (index - this.lastVoiced >= c.hangoverFrames) events.push(this.close(this.lastVoiced + 1));
     }
@@ -178,6 +190,7 @@ export class VoiceActivityGate {
     events.push({ type: 'speech-end', segment }, { type: 'speech-start', startFrame: last.endFrame });
     this.speechStart = last.endFrame;
     this.pauses = [];
+    this.pendingPause = null;
     return true;
   }
 
@@ -192,6 +205,7 @@ export class VoiceActivityGate {
     this.lastVoiced = -1;
     this.run = 0;
     this.pauses = [];
+    this.pendingPause = null;
     // Replay the dropped frames against the new floor; a word inside them is found now.
     values.forEach((e, i) => this.step(start + i, e, events));
     // Still open since the replay's first frames: the same sustained sound, not a word.
@@ -199,6 +213,7 @@ export class VoiceActivityGate {
       events.push({ type: 'speech-dropped', segment: { startFrame: this.speechStart, endFrame: index + 1, pauses: this.pauses }, reason: 'too-long' });
       this.speechStart = -1;
       this.pauses = [];
+    this.pendingPause = null;
       this.lastVoiced = -1;
       this.run = 0;
     }
@@ -207,6 +222,7 @@ export class VoiceActivityGate {
   private close(endFrame: number): GateEvent {
     const segment = { startFrame: this.speechStart, endFrame, pauses: this.pauses };
     this.pauses = [];
+    this.pendingPause = null;
     this.speechStart = -1;
     this.lastVoiced = -1;
     this.run = 0;
