@@ -1,17 +1,9 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { APP_HEADERS, CROSS_ORIGIN_ISOLATION_HEADERS, securityHeaders } from './scripts/security-headers.ts';
 import { shippedModels, wasmBinaries } from './scripts/vite-plugins.ts';
 
-/**
- * Cross-origin isolation (COOP + COEP): makes SharedArrayBuffer available, which tfjs needs for
- * its multi-threaded wasm binary. Set on the dev and preview servers; a host serving dist/ must
- * send the same two headers (README, "Hosting"). Everything the app loads is same-origin, so
- * `require-corp` blocks nothing.
- */
-export const CROSS_ORIGIN_ISOLATION_HEADERS = Object.freeze({
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-});
+
 
 export default defineConfig({
   server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
@@ -20,8 +12,9 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
   },
-  preview: { port: 4173, headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
+  preview: { port: 4173, headers: { ...APP_HEADERS } },
   plugins: [
+    securityHeaders(),
     shippedModels(),
     wasmBinaries(),
     VitePWA({

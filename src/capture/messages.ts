@@ -41,6 +41,14 @@ export type MainToWorker =
       readonly port: MessagePort;
       readonly confidenceThreshold: number;
     }
+  | {
+      /**
+       * Audio stopped flowing (the AudioContext was suspended): report the utterance in
+       * progress now, and go on with a fresh stream when audio returns, so a word is neither
+       * lost at the pause nor joined to what is heard after it.
+       */
+      readonly type: 'flush';
+    }
   | { readonly type: 'stop' };
 
 /** One recognized digit, as shown by the element and sent in its `digit` event. */
@@ -48,7 +56,7 @@ export interface DigitResult {
   readonly digit: number;
   readonly confidence: number;
   readonly probabilities: number[];
-  /** ms since listening started (stream time: samples received / sample rate). */
+  /** ms since the stream started (stream time: samples received / sample rate); a suspension starts a new stream. */
   readonly startMs: number;
   readonly endMs: number;
   /**

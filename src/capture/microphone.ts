@@ -1,7 +1,30 @@
 import workletUrl from '../../worklets/capture-processor.ts?worker&url';
 
-/** Why the microphone could not be opened, in terms the UI can explain. */
-export type CaptureErrorCode = 'permission-denied' | 'no-device' | 'device-busy' | 'unsupported' | 'unknown';
+/**
+ * Why the microphone could not be opened or stopped working, in terms the UI can explain.
+ * `device-lost`: the track ended while listening (unplugged, switched off, taken by the system).
+ */
+export type CaptureErrorCode = 'permission-denied' | 'no-device' | 'device-busy' | 'unsupported' | 'device-lost' | 'unknown';
+
+/** What an open capture reports while it runs (see {@link MicrophoneCapture.watch}). */
+export interface CaptureWatcher {
+  /** The track ended: the device is gone; the capture cannot recover. */
+  onEnded(error: CaptureError): void;
+  /** The AudioContext stopped running (`suspended`, or Safari's `interrupted`): no audio flows. */
+  onSuspended(state: string): void;
+  /** The AudioContext runs again after a suspension. */
+  onRunning(): void;
+}
+
+/** How often the track's `readyState` is checked, ms: a track stopped by the system may end without an `ended` event. */
+const TRACK_POLL_MS = 500;
+
+/**
+ * How long {@link MicrophoneCapture.open} waits for a suspended AudioContext to resume, ms.
+ * Without a user gesture (autoplay rules, iOS) `resume()` stays pending; the capture is then
+ * returned suspended and resumes on the next gesture.
+ */
+const RESUME_WAIT_MS = 1000;
 
 /** A getUserMedia / AudioContext failure mapped to a code and a plain-words message. */
 export class CaptureError extends Error {
@@ -78,13 +101,64 @@ export class MicrophoneCapture {
       const source = context.createMediaStreamSource(stream);
       const node = new AudioWorkletNode(context, 'digit-listener-capture', { numberOfInputs: 1, numberOfOutputs: 0 });
       source.connect(node);
-      if (context.state === 'suspended') await context.resume();
+      if (context.state === 'suspended') await Promise.race([context.resume(), new Promise((r) => setTimeout(r, RESUME_WAIT_MS))]);
       return new MicrophoneCapture(context, stream, source, node);
     } catch (error) {
       stream.getTracks().forEach((t) => t.stop());
       void context.close();
       throw new CaptureError('unknown', `Audio processing could not start: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /** True while the AudioContext runs (audio flows to the worklet). */
+  get running(): boolean {
+    return this.context.state === 'running';
+  }
+
+  /**
+   * Tries to (re)start a suspended AudioContext; browsers allow it during a user gesture, or
+   * when the page is visible again after a suspension. Resolves true if it runs within `waitMs`.
+   */
+  async resume(waitMs = RESUME_WAIT_MS): Promise<boolean> {
+    if (this.context.state === 'closed') return false;
+    if (this.context.state !== 'running') {
+      await Promise.race([this.context.resume().catch(() => undefined), new Promise((r) => setTimeout(r, waitMs))]);
+    }
+    return this.running;
+  }
+
+  /**
+   * Reports the end of the track (an `ended` event, or `readyState` found `ended` by a poll
+   * every {@link TRACK_POLL_MS} ms) and AudioContext state changes until the returned function
+   * is called or the capture is closed.
+   */
+  watch(watcher: CaptureWatcher): () => void {
+    const track = this.stream.getAudioTracks()[0];
+    let ended = false;
+    const onEnded = () => {
+      if (ended) return;
+      ended = true;
+      const label = track?.label ? ` (${track.label})` : '';
+      watcher.onEnded(new CaptureError('device-lost', `The microphone${label} stopped — it may have been unplugged or switched off. Connect it, then press Try again.`));
+    };
+    const poll = setInterval(() => {
+      if (!track || track.readyState === 'ended') onEnded();
+    }, TRACK_POLL_MS);
+    track?.addEventListener('ended', onEnded);
+    let wasRunning = this.running;
+    const onState = () => {
+      const state = this.context.state as string;
+      if (state === 'closed') return;
+      if (state === 'running' && !wasRunning) watcher.onRunning();
+      else if (state !== 'running' && wasRunning) watcher.onSuspended(state);
+      wasRunning = state === 'running';
+    };
+    this.context.addEventListener('statechange', onState);
+    return () => {
+      clearInterval(poll);
+      track?.removeEventListener('ended', onEnded);
+      this.context.removeEventListener('statechange', onState);
+    };
   }
 
   /** Hands the worklet the port it posts audio chunks to. */

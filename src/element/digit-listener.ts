@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { DigitResult, WorkerToMain } from '../capture/messages';
 import { CaptureError, type CaptureErrorCode, MicrophoneCapture } from '../capture/microphone';
 import { DIGIT_LABELS, OTHER_LABEL } from '../model/labels';
@@ -7,7 +8,7 @@ import { DEFAULT_CONFIDENCE_THRESHOLD } from '../pipeline/recognizer';
 import { type BackendReady, RecognizerClient } from './recognizer-client';
 
 /** Visible states of the element. */
-export type ListenerState = 'idle' | 'loading' | 'listening' | 'speech' | 'denied' | 'error';
+export type ListenerState = 'idle' | 'loading' | 'listening' | 'speech' | 'paused' | 'denied' | 'error';
 
 /** `detail` of the `digit` event. */
 export type DigitEventDetail = DigitResult;
@@ -46,6 +47,7 @@ const STATE_TEXT: Record<ListenerState, string> = {
   loading: 'Starting…',
   listening: 'Listening — say a digit',
   speech: 'Hearing speech…',
+  paused: 'Paused — audio was interrupted',
   denied: 'Microphone access denied',
   error: 'Something went wrong',
 };
@@ -60,9 +62,11 @@ const STATE_TEXT: Record<ListenerState, string> = {
  *
  * @fires digit - a digit was recognized; `detail`: {digit, confidence, probabilities, startMs, endMs, streamOriginAt}
  * @fires digits - continuous mode: a digit string was completed; `detail`: {digits: "4172", reason: 'pause' | 'length' | 'stop'}
- * @fires listening-change - the microphone was opened or closed; `detail`: {listening}
+ * @fires listening-change - listening started or ended (microphone opened or closed, or audio
+ *   paused by the browser and resumed); `detail`: {listening}
  * @fires error - something failed; `detail`: {code, message}, code one of permission-denied,
- *   no-device, device-busy, unsupported, unknown, model-failed, backend-failed, pipeline-failed
+ *   no-device, device-busy, unsupported, device-lost, unknown, model-failed, backend-failed,
+ *   pipeline-failed
  * @attr confidence-threshold - minimum confidence (0–1) for a digit to be shown (default 0.5)
  * @attr continuous - keep listening after a digit and group digits into strings
  * @attr max-digits - continuous mode: a string is complete at this many digits (default 0: no limit)
@@ -207,14 +211,46 @@ export class DigitListener extends LitElement {
   private client: RecognizerClient | null = null;
   private capture: MicrophoneCapture | null = null;
   private unsubscribe: (() => void) | null = null;
+  private unwatch: (() => void) | null = null;
 
-  /** True while the microphone is open. */
+  /** True while listening: the microphone is open and audio flows. */
   get listening(): boolean {
     return this.state === 'listening' || this.state === 'speech';
   }
 
+  /** True while the microphone is open, listening or paused by the browser. */
+  private get micOpen(): boolean {
+    return this.listening || this.state === 'paused';
+  }
+
+  /** Page events after which a paused AudioContext may run again (visible again, a gesture). */
+  private readonly onMayResume = (event: Event): void => {
+    if (this.state !== 'paused' || (event.type === 'visibilitychange' && document.visibilityState !== 'visible')) return;
+    void this.capture?.resume();
+  };
+
+  /** The page is being left (or frozen into the back/forward cache): let the microphone go. */
+  private readonly onPageHide = (): void => {
+    if (!this.micOpen) return;
+    void this.halt(false).then(() => {
+      this.message = 'Listening stopped when the page was hidden. Press Start to listen again.';
+      this.announce(`Stopped listening. ${this.message}`);
+    });
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.onMayResume);
+    document.addEventListener('pointerdown', this.onMayResume, true);
+    document.addEventListener('keydown', this.onMayResume, true);
+    window.addEventListener('pageshow', this.onMayResume);
+    window.addEventListener('focus', this.onMayResume);
+    window.addEventListener('pagehide', this.onPageHide);
+  }
+
   /** Opens the microphone and starts recognizing. Call from a user gesture. */
   async start(): Promise<void> {
+    if (this.state === 'paused') return this.resume();
     if (this.listening || this.state === 'loading') return;
     this.state = 'loading';
     this.message = '';
@@ -233,8 +269,20 @@ export class DigitListener extends LitElement {
         [channel.port2],
       );
       capture.connect(channel.port1);
-      this.state = 'listening';
-      this.announce('Listening');
+      this.unwatch = capture.watch({
+        onEnded: (lost) => this.fail(lost.code, lost.message),
+        onSuspended: () => this.pause(),
+        onRunning: () => this.resumed(),
+      });
+      if (capture.running) {
+        this.state = 'listening';
+        this.announce('Listening');
+      } else {
+        // Autoplay rules (iOS, no gesture yet): the context waits for the user.
+        this.state = 'paused';
+        this.message = 'The browser is holding the audio until you press Resume.';
+        this.announce(`${STATE_TEXT.paused}. ${this.message}`);
+      }
     } catch (error) {
       await this.releaseMicrophone();
       if (error instanceof CaptureError && error.code === 'permission-denied') {
@@ -254,9 +302,47 @@ export class DigitListener extends LitElement {
     await this.halt(true);
   }
 
+  /** Resumes listening after the browser paused the audio (call from a user gesture). */
+  async resume(): Promise<void> {
+    if (this.state === 'paused') await this.capture?.resume();
+  }
+
+  /**
+   * The browser stopped the audio (screen lock, background tab, autoplay rules): the worker
+   * reports the word in progress and starts a fresh stream for when audio returns.
+   */
+  private pause(): void {
+    if (!this.listening) return;
+    this.client?.send({ type: 'flush' });
+    this.clearPauseTimer();
+    this.state = 'paused';
+    this.levelDb = -120;
+    this.message = 'The browser paused the audio (screen locked or page in the background). Listening resumes when you come back, or press Resume.';
+    this.announce(`${STATE_TEXT.paused}. ${this.message}`);
+  }
+
+  private resumed(): void {
+    if (this.state !== 'paused') return;
+    this.state = 'listening';
+    this.message = '';
+    this.announce('Listening again');
+    if (this.stringOpen) this.armPauseTimer();
+  }
+
+  /** Ends listening on a failure: releases the microphone, shows `message`, fires `error`. */
+  private fail(code: ListenerErrorCode, message: string): void {
+    this.message = message;
+    this.endString('stop');
+    this.state = 'error';
+    this.levelDb = -120;
+    void this.releaseMicrophone();
+    this.announce(`Error. ${message}`);
+    fireEvent<ListenerErrorDetail>(this, 'error', { code, message });
+  }
+
   /** Stops listening; `announce` false keeps the digit just announced in the live region. */
   private async halt(announce: boolean): Promise<void> {
-    if (!this.listening) return;
+    if (!this.micOpen) return;
     this.endString('stop');
     await this.releaseMicrophone();
     this.state = 'idle';
@@ -266,6 +352,12 @@ export class DigitListener extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.onMayResume);
+    document.removeEventListener('pointerdown', this.onMayResume, true);
+    document.removeEventListener('keydown', this.onMayResume, true);
+    window.removeEventListener('pageshow', this.onMayResume);
+    window.removeEventListener('focus', this.onMayResume);
+    window.removeEventListener('pagehide', this.onPageHide);
     this.clearPauseTimer();
     void this.releaseMicrophone();
     this.unsubscribe?.();
@@ -275,6 +367,8 @@ export class DigitListener extends LitElement {
   }
 
   private async releaseMicrophone(): Promise<void> {
+    this.unwatch?.();
+    this.unwatch = null;
     this.client?.send({ type: 'stop' });
     const capture = this.capture;
     this.capture = null;
@@ -294,7 +388,7 @@ export class DigitListener extends LitElement {
         else if (this.stringOpen) this.armPauseTimer();
         return;
       case 'digit': {
-        if (!this.listening) return;
+        if (!this.micOpen) return; // a paused stream still reports the word it was hearing
         this.lastResult = m.result;
         this.remark = '';
         this.announce(`${m.result.digit}, ${DIGIT_LABELS[m.result.digit]}, confidence ${Math.round(m.result.confidence * 100)} percent`);
@@ -320,12 +414,7 @@ export class DigitListener extends LitElement {
         return;
       case 'error':
         if (this.state === 'loading') return; // start() reports it
-        this.message = m.message;
-        this.endString('stop');
-        this.state = 'error';
-        void this.releaseMicrophone();
-        this.announce(`Error. ${m.message}`);
-        fireEvent<ListenerErrorDetail>(this, 'error', { code: m.code, message: m.message });
+        this.fail(m.code, m.message);
         return;
     }
   }
@@ -426,7 +515,7 @@ export class DigitListener extends LitElement {
   }
 
   private onToggle(): void {
-    void (this.listening ? this.stop() : this.start());
+    void (this.listening ? this.stop() : this.state === 'paused' ? this.resume() : this.start());
   }
 
   override render() {
@@ -440,7 +529,7 @@ export class DigitListener extends LitElement {
         <div class="digit" part="digit" aria-hidden="true">${result ? result.digit : '–'}</div>
         <div class="confidence" part="confidence">${result ? `confidence ${Math.round(result.confidence * 100)}%` : nothing}</div>
         <div class="level" part="level" role="meter" aria-label="Input level" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
-          <div style="transform: scaleX(${level})"></div>
+          <div style=${styleMap({ transform: `scaleX(${level})` })}></div>
         </div>
         <div class="state" data-state=${this.state}>${STATE_TEXT[this.state]}</div>
         ${this.continuous ? html`<div class="string" part="digits">${this.digitString}</div>` : nothing}
@@ -448,7 +537,7 @@ export class DigitListener extends LitElement {
         ${this.message ? html`<div class="message" role="alert">${this.message}</div>` : nothing}
         <div class="buttons">
           <button part="button" type="button" aria-pressed=${this.listening ? 'true' : 'false'} ?disabled=${busy || this.formDisabled} @click=${this.onToggle}>
-            ${this.listening ? 'Stop' : busy ? 'Starting…' : this.state === 'denied' || this.state === 'error' ? 'Try again' : html`<slot name="start-label">Start</slot>`}
+            ${this.listening ? 'Stop' : busy ? 'Starting…' : this.state === 'paused' ? 'Resume' : this.state === 'denied' || this.state === 'error' ? 'Try again' : html`<slot name="start-label">Start</slot>`}
           </button>
           ${this.digitString && (this.continuous || this.name || this.target)
             ? html`<button part="clear" class="clear" type="button" aria-label="Clear the digits" ?disabled=${this.formDisabled} @click=${this.onClear}>Clear</button>`

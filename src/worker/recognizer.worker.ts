@@ -8,7 +8,7 @@ import type { MainToWorker, WorkerToMain, WorkletToWorker } from '../capture/mes
 import { type BackendInfo, initWasmBackend } from '../model/backend';
 import { DigitClassifier } from '../model/classifier';
 import { measureInference } from '../model/inference-timing';
-import { StreamingRecognizer } from '../pipeline/recognizer';
+import { type RecognizerStep, StreamingRecognizer } from '../pipeline/recognizer';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -29,6 +29,8 @@ const STATUS_MIN_CHANGE_DB = 6;
 let classifier: DigitClassifier | null = null;
 let backendInfo: BackendInfo | null = null;
 let recognizer: StreamingRecognizer | null = null;
+/** Sample rate and threshold of the current stream, to start a fresh one after a flush. */
+let streamConfig: { sampleRate: number; confidenceThreshold: number } | null = null;
 let audioPort: MessagePort | null = null;
 let lastStatus = 0;
 let lastPostedDb = -120;
@@ -50,8 +52,7 @@ function onAudio(message: WorkletToWorker): void {
   streamOriginAt = Math.min(streamOriginAt, performance.timeOrigin + performance.now() - (1000 * streamSamples) / recognizer.pipeline.inputSampleRate);
   try {
     const step = recognizer.push(message.samples);
-    for (const d of step.detections) post({ type: 'digit', result: { ...d, streamOriginAt } });
-    for (const r of step.rejected) post({ type: 'rejected', label: r.label, confidence: r.confidence });
+    postResults(step);
     peakDb = Math.max(peakDb, step.levelDb);
     const now = performance.now();
     const speechChanged = step.inSpeech !== lastSpeech;
@@ -70,6 +71,34 @@ function onAudio(message: WorkletToWorker): void {
   }
 }
 
+function postResults(step: RecognizerStep): void {
+  for (const d of step.detections) post({ type: 'digit', result: { ...d, streamOriginAt } });
+  for (const r of step.rejected) post({ type: 'rejected', label: r.label, confidence: r.confidence });
+}
+
+/** A fresh recognizer for a new stream (at start, and after a flush). */
+function newStream(config: { sampleRate: number; confidenceThreshold: number }): void {
+  recognizer = new StreamingRecognizer(classifier!, config.sampleRate, { confidenceThreshold: config.confidenceThreshold });
+  streamConfig = config;
+  streamSamples = 0;
+  streamOriginAt = Number.POSITIVE_INFINITY;
+  lastSpeech = false;
+  lastPostedDb = -120;
+}
+
+/** Ends the current stream (reporting the utterance in progress) and starts a fresh one. */
+function flush(): void {
+  if (!recognizer || !streamConfig) return;
+  try {
+    const wasSpeech = lastSpeech;
+    postResults(recognizer.flush());
+    newStream(streamConfig);
+    if (wasSpeech) post({ type: 'status', levelDb: -120, inSpeech: false });
+  } catch (error) {
+    post({ type: 'error', code: 'pipeline-failed', message: (error as Error).message });
+  }
+}
+
 /** Times `runs` classifications (see `measureInference`) and posts the figures. */
 function postInferenceTiming(runs: number): void {
   if (!classifier) {
@@ -83,6 +112,7 @@ function stop(): void {
   audioPort?.close();
   audioPort = null;
   recognizer = null;
+  streamConfig = null;
 }
 
 self.onmessage = async (event: MessageEvent<MainToWorker>) => {
@@ -114,19 +144,18 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         return;
       }
       try {
-        recognizer = new StreamingRecognizer(classifier, message.sampleRate, { confidenceThreshold: message.confidenceThreshold });
+        newStream({ sampleRate: message.sampleRate, confidenceThreshold: message.confidenceThreshold });
       } catch (error) {
         post({ type: 'error', code: 'pipeline-failed', message: (error as Error).message });
         return;
       }
-      streamSamples = 0;
-      streamOriginAt = Number.POSITIVE_INFINITY;
       audioPort = message.port;
       audioPort.onmessage = (e: MessageEvent<WorkletToWorker>) => onAudio(e.data);
-      lastSpeech = false;
-      lastPostedDb = -120;
       return;
     }
+    case 'flush':
+      flush();
+      return;
     case 'stop':
       stop();
       return;

@@ -6,72 +6,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build, createServer, preview, type PreviewServer } from 'vite';
+import { type Browser, chromium } from 'playwright-core';
+import { createServer } from 'vite';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clipSequence, concat, fsddClip } from '../helpers/fsdd';
+import { concat, fsddClip } from '../helpers/fsdd';
 import { axeViolations } from './axe';
+import { buildAppOnce, listen, makeMicWav, serveApp, withApp as withAppIn } from './app-harness';
 import { chromiumArgs, findChromium, writeMicWav } from './chromium';
 
 const chromiumPath = findChromium();
-
-interface DigitDetail {
-  digit: number;
-  confidence: number;
-  probabilities: number[];
-  startMs: number;
-  endMs: number;
-  streamOriginAt: number;
-  /** Page clock (performance.timeOrigin + now()) when the event arrived. */
-  eventAt: number;
-}
-
-/**
- * Writes a fake-microphone WAV: 0.5 s silence, then the clips separated by `gap` s of silence,
- * converted from 8 kHz to `rate` by sox (an independent resampler); `gap` may be one per clip.
- * Returns path and duration.
- */
-function makeMicWav(dir: string, name: string, clips: string[], rate: number, gap: number | number[] = 0.8): { path: string; seconds: number } {
-  const path = join(dir, `${name}.wav`);
-  return { path, seconds: writeMicWav(path, clipSequence(clips, gap, 1), rate) };
-}
-
-/** Serves dist/ with `vite preview` on a free port; `close()` also drops kept-alive connections. */
-async function serve(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: PreviewServer = await preview({ logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('vite preview did not report a URL');
-  let closed: Promise<void> | null = null;
-  const close = () => {
-    (server.httpServer as { closeAllConnections?: () => void }).closeAllConnections?.();
-    closed ??= server.close();
-    return closed;
-  };
-  return { url, close };
-}
-
-/**
- * Starts listening (clicks `button`, or presses Space on the focused one when `button` is
- * 'Space') and collects `digit` events until `count` arrived or `timeoutMs` passed.
- */
-async function listen(page: Page, count: number, timeoutMs: number, button = 'Start'): Promise<DigitDetail[]> {
-  await page.evaluate(() => {
-    const w = window as unknown as { digits: unknown[] };
-    w.digits = [];
-    document.querySelector('digit-listener')!.addEventListener('digit', (e) =>
-      w.digits.push({ ...(e as CustomEvent).detail, eventAt: performance.timeOrigin + performance.now() }),
-    );
-  });
-  if (button === 'Space') await page.keyboard.press('Space');
-  else await page.locator('digit-listener').getByRole('button', { name: button }).click();
-  await page
-    .waitForFunction((n) => (window as unknown as { digits: unknown[] }).digits.length >= n, count, { timeout: timeoutMs })
-    .catch(() => undefined);
-  // A little longer, to catch digits that should not be there.
-  await page.waitForTimeout(1500);
-  return page.evaluate(() => (window as unknown as { digits: DigitDetail[] }).digits);
-}
 
 describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (production build)', () => {
   let dir: string;
@@ -79,15 +23,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'digit-browser-'));
-    // Vite 8 decides production vs development before reading the config: say it first
-    // (otherwise the build keeps Lit's dev mode and import.meta.env.DEV).
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ logLevel: 'warn' });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    await buildAppOnce();
   }, 240_000);
 
   afterAll(async () => {
@@ -95,17 +31,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Serves the built app, launches Chromium with `args`, runs `fn`, and always cleans up both. */
-  async function withApp(args: string[], fn: (app: { browser: Browser; url: string; closeServer: () => Promise<void> }) => Promise<void>): Promise<void> {
-    const server = await serve();
-    const launched = await chromium.launch({ executablePath: chromiumPath!, args });
-    try {
-      await fn({ browser: launched, url: server.url, closeServer: server.close });
-    } finally {
-      await launched.close();
-      await server.close();
-    }
-  }
+  const withApp = (args: string[], fn: Parameters<typeof withAppIn>[2]) => withAppIn(chromiumPath!, args, fn);
 
   it('emits exactly the spoken digits, in order, from a 48 kHz fake microphone, on wasm SIMD', async () => {
     const clips = ['4_george_0', '1_jackson_1', '7_lucas_2', '0_nicolas_3', '9_theo_4', '3_yweweler_0', '6_jackson_2', '2_george_4'];
@@ -345,7 +271,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
   }, 120_000);
 
   it('serves an installable manifest with 192 and 512 px icons, maskable too', async () => {
-    const server = await serve();
+    const server = await serveApp();
     try {
       const manifest = await (await fetch(new URL('manifest.webmanifest', server.url))).json();
       expect(manifest).toMatchObject({ name: 'Digit Listener', display: 'standalone' });
