@@ -1,6 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { DigitResult, WorkerToMain } from '../capture/messages';
 import { CaptureError, type CaptureErrorCode, MicrophoneCapture } from '../capture/microphone';
 import { DIGIT_LABELS, OTHER_LABEL } from '../model/labels';
@@ -109,7 +108,12 @@ export class DigitListener extends LitElement {
     .buttons { display: flex; gap: 0.5rem; }
     button:focus-visible { outline: 3px solid #1f1f1f; outline-offset: 3px; }
     .level { width: 12rem; height: 0.5rem; border-radius: 4px; background: #e3e3e3; overflow: hidden; }
-    .level > div { height: 100%; width: 100%; background: var(--accent); transform-origin: left; will-change: transform; }
+    .level > div { height: 100%; width: 100%; background: var(--accent); transform-origin: left; will-change: transform; transform: scaleX(0); }
+    /* Ten steps as classes, not an inline style: the app's Content-Security-Policy allows none. */
+    .step-1 { transform: scaleX(0.1); } .step-2 { transform: scaleX(0.2); } .step-3 { transform: scaleX(0.3); }
+    .step-4 { transform: scaleX(0.4); } .step-5 { transform: scaleX(0.5); } .step-6 { transform: scaleX(0.6); }
+    .step-7 { transform: scaleX(0.7); } .step-8 { transform: scaleX(0.8); } .step-9 { transform: scaleX(0.9); }
+    .step-10 { transform: scaleX(1); }
     .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     /* Windows high contrast and other forced-colour modes: system colours, meter still visible. */
     @media (forced-colors: active) {
@@ -529,7 +533,7 @@ export class DigitListener extends LitElement {
         <div class="digit" part="digit" aria-hidden="true">${result ? result.digit : '–'}</div>
         <div class="confidence" part="confidence">${result ? `confidence ${Math.round(result.confidence * 100)}%` : nothing}</div>
         <div class="level" part="level" role="meter" aria-label="Input level" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
-          <div style=${styleMap({ transform: `scaleX(${level})` })}></div>
+          <div class=${`fill step-${Math.round(level * 10)}`}></div>
         </div>
         <div class="state" data-state=${this.state}>${STATE_TEXT[this.state]}</div>
         ${this.continuous ? html`<div class="string" part="digits">${this.digitString}</div>` : nothing}
