@@ -242,14 +242,21 @@ export class DigitListener extends LitElement {
     });
   };
 
+  /** The page events the element follows while connected: target, type, handler, capture. */
+  private pageEvents(): [EventTarget, string, (event: Event) => void, boolean][] {
+    return [
+      [document, 'visibilitychange', this.onMayResume, false],
+      [document, 'pointerdown', this.onMayResume, true],
+      [document, 'keydown', this.onMayResume, true],
+      [window, 'pageshow', this.onMayResume, false],
+      [window, 'focus', this.onMayResume, false],
+      [window, 'pagehide', this.onPageHide, false],
+    ];
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
-    document.addEventListener('visibilitychange', this.onMayResume);
-    document.addEventListener('pointerdown', this.onMayResume, true);
-    document.addEventListener('keydown', this.onMayResume, true);
-    window.addEventListener('pageshow', this.onMayResume);
-    window.addEventListener('focus', this.onMayResume);
-    window.addEventListener('pagehide', this.onPageHide);
+    for (const [target, type, handler, capture] of this.pageEvents()) target.addEventListener(type, handler, capture);
   }
 
   /** Opens the microphone and starts recognizing. Call from a user gesture. */
@@ -356,12 +363,7 @@ export class DigitListener extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('visibilitychange', this.onMayResume);
-    document.removeEventListener('pointerdown', this.onMayResume, true);
-    document.removeEventListener('keydown', this.onMayResume, true);
-    window.removeEventListener('pageshow', this.onMayResume);
-    window.removeEventListener('focus', this.onMayResume);
-    window.removeEventListener('pagehide', this.onPageHide);
+    for (const [target, type, handler, capture] of this.pageEvents()) target.removeEventListener(type, handler, capture);
     this.clearPauseTimer();
     void this.releaseMicrophone();
     this.unsubscribe?.();

@@ -93,6 +93,11 @@ export async function collectDigits(page: Page): Promise<void> {
   });
 }
 
+/** Waits until `count` `digit` events were collected (see {@link collectDigits}). */
+export async function waitForDigits(page: Page, count: number, timeoutMs = 20_000): Promise<void> {
+  await page.waitForFunction((n) => (window as unknown as { digits: unknown[] }).digits.length >= n, count, { timeout: timeoutMs });
+}
+
 /** The `digit` events collected so far (see {@link collectDigits}). */
 export function collectedDigits(page: Page): Promise<DigitDetail[]> {
   return page.evaluate(() => (window as unknown as { digits: DigitDetail[] }).digits);

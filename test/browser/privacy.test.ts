@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../scripts/security-headers';
-import { buildAppOnce, collectDigits, collectedDigits, makeMicWav, withApp } from './app-harness';
+import { buildAppOnce, collectDigits, collectedDigits, makeMicWav, waitForDigits, withApp } from './app-harness';
 import { chromiumArgs, findChromium } from './chromium';
 import { serveStatic } from './static-server';
 
@@ -23,9 +23,6 @@ function storageSnapshot(page: Page): Promise<unknown> {
     return { caches: caches_, databases, localStorage: localStorage.length, sessionStorage: sessionStorage.length };
   });
 }
-
-const waitForDigits = (page: Page, n: number) =>
-  page.waitForFunction((count) => (window as unknown as { digits: unknown[] }).digits.length >= count, n, { timeout: 20_000 });
 
 describe.skipIf(!chromiumPath)('privacy and safety of the app in headless Chromium', () => {
   let dir: string;
@@ -53,7 +50,7 @@ describe.skipIf(!chromiumPath)('privacy and safety of the app in headless Chromi
       await collectDigits(page);
       const element = page.locator('digit-listener');
       await element.getByRole('button', { name: 'Start' }).click();
-      await expect.poll(() => element.getAttribute('state')).toMatch(/listening|speech/);
+      await expect.poll(() => element.getAttribute('state'), { timeout: 15_000 }).toMatch(/listening|speech/);
       const listeningFrom = Date.now();
       await waitForDigits(page, 2);
       await page.waitForTimeout(1000);

@@ -8,10 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipSequence } from '../helpers/fsdd';
-import { buildAppOnce, collectDigits, collectedDigits, makeMicWav, withApp } from './app-harness';
+import { buildAppOnce, collectDigits, collectedDigits, makeMicWav, waitForDigits, withApp } from './app-harness';
 import { chromiumArgs, findChromium, writeMicWav } from './chromium';
 
 const chromiumPath = findChromium();
@@ -77,6 +77,16 @@ async function collectEvents(page: Page): Promise<void> {
   });
 }
 
+/** A new page of the app with the instrumentation, collecting digits, errors and listening changes. */
+async function openApp(browser: Browser, url: string): Promise<{ page: Page; element: Locator }> {
+  const page = await browser.newPage();
+  await page.addInitScript(INSTRUMENT);
+  await page.goto(url);
+  await collectEvents(page);
+  await collectDigits(page);
+  return { page, element: page.locator('digit-listener') };
+}
+
 const errorsOf = (page: Page) => page.evaluate(() => (window as unknown as { errors: ErrorDetail[] }).errors);
 const changesOf = (page: Page) => page.evaluate(() => (window as unknown as { changes: boolean[] }).changes);
 const digitsOf = async (page: Page) => (await collectedDigits(page)).map((d) => d.digit);
@@ -92,12 +102,7 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
   it('getUserMedia failures: a clear state, message and error code each, and a retry that works once the cause is gone', async () => {
     const mic = makeMicWav(dir, 'faults', ['7_george_1'], 48000);
     await withApp(chromiumPath!, chromiumArgs(mic.path), async ({ browser, url }) => {
-      const page = await browser.newPage();
-      await page.addInitScript(INSTRUMENT);
-      await page.goto(url);
-      await collectEvents(page);
-      await collectDigits(page);
-      const element = page.locator('digit-listener');
+      const { page, element } = await openApp(browser, url);
       const cases = [
         { name: 'NotFoundError', code: 'no-device', text: /No microphone was found/ },
         { name: 'NotReadableError', code: 'device-busy', text: /could not be read/ },
@@ -116,7 +121,7 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
       // The cause is gone: Try again opens the microphone and recognizes.
       await page.evaluate(() => ((window as unknown as { __failGetUserMedia: unknown }).__failGetUserMedia = null));
       await element.getByRole('button', { name: 'Try again' }).click();
-      await page.waitForFunction(() => (window as unknown as { digits: unknown[] }).digits.length >= 1, undefined, { timeout: (mic.seconds + 15) * 1000 });
+      await waitForDigits(page, 1);
       expect(await digitsOf(page)).toEqual([7]);
       expect(await element.getAttribute('state')).toMatch(/listening|speech/);
     });
@@ -138,14 +143,9 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
   it('a microphone that goes away mid-stream (track ended): says so, fires device-lost, and a retry listens again', async () => {
     const mic = makeMicWav(dir, 'unplug', ['7_george_1', '3_theo_0'], 48000, [3, 1]);
     await withApp(chromiumPath!, chromiumArgs(mic.path), async ({ browser, url }) => {
-      const page = await browser.newPage();
-      await page.addInitScript(INSTRUMENT);
-      await page.goto(url);
-      await collectEvents(page);
-      await collectDigits(page);
-      const element = page.locator('digit-listener');
+      const { page, element } = await openApp(browser, url);
       await element.getByRole('button', { name: 'Start' }).click();
-      await page.waitForFunction(() => (window as unknown as { digits: unknown[] }).digits.length >= 1, undefined, { timeout: 15_000 });
+      await waitForDigits(page, 1);
       // Unplugged: the track ends (stop() fires no `ended` event: the element must notice anyway).
       await page.evaluate(() => (window as unknown as { __streams: MediaStream[] }).__streams[0].getAudioTracks()[0].stop());
       await expect.poll(() => element.getAttribute('state'), { timeout: 3000 }).toBe('error');
@@ -156,7 +156,7 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
       // Plugged back in: a new track (the fake device plays its file from the start again).
       await element.getByRole('button', { name: 'Try again' }).click();
       await expect.poll(() => element.getAttribute('state')).toMatch(/listening|speech/);
-      await page.waitForFunction(() => (window as unknown as { digits: unknown[] }).digits.length >= 2, undefined, { timeout: 15_000 });
+      await waitForDigits(page, 2);
       expect(await digitsOf(page)).toEqual([7, 7]);
       expect(await changesOf(page)).toEqual([true, false, true]);
     });
@@ -180,7 +180,7 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
       await element.getByRole('button', { name: 'Resume' }).click();
       await expect.poll(() => element.getAttribute('state')).toMatch(/listening|speech/);
       expect(await page.evaluate(() => (window as unknown as { __contexts: AudioContext[] }).__contexts.map((c) => c.state))).toEqual(['running']);
-      await page.waitForFunction(() => (window as unknown as { digits: unknown[] }).digits.length >= 1, undefined, { timeout: 15_000 });
+      await waitForDigits(page, 1);
       expect(await digitsOf(page)).toEqual([7]);
       expect(await changesOf(page)).toEqual([true]);
     });
@@ -188,14 +188,9 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
   it('audio suspended by the browser mid-session (screen lock): says paused, resumes when the page is back, nothing lost or doubled', async () => {
     const mic = makeMicWav(dir, 'suspend', ['7_george_1', '3_theo_0', '8_lucas_1'], 48000, [4, 1, 1]);
     await withApp(chromiumPath!, chromiumArgs(mic.path), async ({ browser, url }) => {
-      const page = await browser.newPage();
-      await page.addInitScript(INSTRUMENT);
-      await page.goto(url);
-      await collectEvents(page);
-      await collectDigits(page);
-      const element = page.locator('digit-listener');
+      const { page, element } = await openApp(browser, url);
       await element.getByRole('button', { name: 'Start' }).click();
-      await page.waitForFunction(() => (window as unknown as { digits: unknown[] }).digits.length >= 1, undefined, { timeout: 15_000 });
+      await waitForDigits(page, 1);
       // In the 4 s pause after the first word the browser suspends the audio ...
       await page.evaluate(() => (window as unknown as { __contexts: AudioContext[] }).__contexts[0].suspend());
       await expect.poll(() => element.getAttribute('state')).toBe('paused');
@@ -205,7 +200,7 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
       // ... and the page comes back (screen unlocked): listening resumes by itself.
       await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
       await expect.poll(() => element.getAttribute('state')).toMatch(/listening|speech/);
-      await page.waitForFunction(() => (window as unknown as { digits: unknown[] }).digits.length >= 3, undefined, { timeout: 15_000 });
+      await waitForDigits(page, 3);
       await page.waitForTimeout(1500);
       expect(await digitsOf(page)).toEqual([7, 3, 8]);
       expect(await changesOf(page)).toEqual([true, false, true]);
@@ -216,22 +211,17 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
   it('leaving the page (pagehide, back/forward cache): lets the microphone go, says it stopped, and starts again on return', async () => {
     const mic = makeMicWav(dir, 'pagehide', ['7_george_1'], 48000, 1);
     await withApp(chromiumPath!, chromiumArgs(mic.path), async ({ browser, url }) => {
-      const page = await browser.newPage();
-      await page.addInitScript(INSTRUMENT);
-      await page.goto(url);
-      await collectEvents(page);
-      const element = page.locator('digit-listener');
+      const { page, element } = await openApp(browser, url);
       await element.getByRole('button', { name: 'Start' }).click();
-      await expect.poll(() => element.getAttribute('state')).toMatch(/listening|speech/);
+      await expect.poll(() => element.getAttribute('state'), { timeout: 15_000 }).toMatch(/listening|speech/);
       await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
       await expect.poll(() => element.getAttribute('state')).toBe('idle');
       await expect.poll(() => element.getByRole('alert').textContent()).toMatch(/stopped when the page was hidden/);
       const track = () => page.evaluate(() => (window as unknown as { __streams: MediaStream[] }).__streams[0].getAudioTracks()[0].readyState);
       expect(await track()).toBe('ended'); // the microphone is released
       await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
-      await collectDigits(page);
       await element.getByRole('button', { name: 'Start' }).click();
-      await page.waitForFunction(() => (window as unknown as { digits: unknown[] }).digits.length >= 1, undefined, { timeout: 15_000 });
+      await waitForDigits(page, 1);
       expect(await digitsOf(page)).toEqual([7]);
       expect(await changesOf(page)).toEqual([true, false, true]);
     });
