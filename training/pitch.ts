@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -23,10 +23,18 @@ export const DEFAULT_PITCH_CACHE = '.cache/pitch';
  * time (the machine has two cores).
  *
  * @param paths WAV files with unique base names (FSDD clips)
+ * @param onError when given, a file SoX cannot read (a bad WAV in a data folder) is reported
+ *   through it — `"<path>: SoX could not pitch-shift it (<SoX's message>)"` — and left out of
+ *   the result (no copies), and the other files are still processed; without it, that throws
  * @returns per input path, the cached copies' paths in {@link PITCH_SHIFT_CENTS} order
- * @throws Error naming the file and SoX's message when SoX is missing or fails on a file
+ * @throws Error when SoX is missing, or naming the file and SoX's message when SoX fails on a
+ *   file and there is no `onError`
  */
-export async function pitchShiftedCopies(paths: readonly string[], cacheDir = DEFAULT_PITCH_CACHE): Promise<Map<string, string[]>> {
+export async function pitchShiftedCopies(
+  paths: readonly string[],
+  cacheDir = DEFAULT_PITCH_CACHE,
+  onError?: (message: string) => void,
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const todo: { source: string; target: string; cents: number }[] = [];
   for (const cents of PITCH_SHIFT_CENTS) mkdirSync(join(cacheDir, String(cents)), { recursive: true });
@@ -39,13 +47,20 @@ export async function pitchShiftedCopies(paths: readonly string[], cacheDir = DE
   const workerLoop = async () => {
     while (next < todo.length) {
       const { source, target, cents } = todo[next++];
+      if (!out.has(source)) continue; // SoX already failed on this file
       // Written under a temporary name and renamed, so an interrupted run leaves no partial file.
       const partial = `${target}.partial.wav`;
       try {
         await run('sox', [source, partial, 'pitch', String(cents)]);
       } catch (error) {
         const e = error as NodeJS.ErrnoException & { stderr?: string };
-        throw new Error(e.code === 'ENOENT' ? 'sox not found: install the Debian package `sox`' : `sox pitch ${cents} on ${source} failed: ${e.stderr?.trim() || e.message}`);
+        if (e.code === 'ENOENT') throw new Error('sox not found: install the Debian package `sox`');
+        const said = e.stderr?.trim() || e.message;
+        if (!onError) throw new Error(`sox pitch ${cents} on ${source} failed: ${said}`);
+        rmSync(partial, { force: true });
+        // Reported once, though both SoX processes may have been working on it.
+        if (out.delete(source)) onError(`${source}: SoX could not pitch-shift it (${said})`);
+        continue;
       }
       renameSync(partial, target);
     }

@@ -254,7 +254,9 @@ async function main(): Promise<void> {
   const tst = cleanWindows(test.map(asItem));
 
   // Pitch-shifted copies of the real recordings, made once with SoX (only if the recipe uses them).
-  const pitchCopies = augmentConfig.pitchProbability > 0 ? Object.fromEntries(await pitchShiftedCopies(train.map((c) => c.path))) : {};
+  // A file SoX cannot read gets no copies (a warning); decoding it then reports and skips it.
+  const noCopies = (message: string) => console.warn(`no pitch-shifted copies: ${message}`);
+  const pitchCopies = augmentConfig.pitchProbability > 0 ? Object.fromEntries(await pitchShiftedCopies(train.map((c) => c.path), undefined, noCopies)) : {};
   const sources: ClipSources = { fsdd: train.map((c) => ({ path: c.path, digit: c.digit })), pitchCopies, synth: synthTrain, babbleFromSynth: synthTrain.length > 0 };
   const recipe: FeatureRecipe = { seed, augment: augmentConfig, shape: { frames: windowFrames, melBins } };
   const cacheDir = recipeCacheDir(resolve(args['feature-cache']!), recipe, {

@@ -4,6 +4,7 @@ import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../pipeline/stream
 import { compileFusedForward, type FusedForward } from './fused-forward';
 import { normalizeWindow } from './input';
 import { checkModelMetadata, ModelLoadError, type ModelMetadata } from './metadata';
+import { withWeightCheck } from './weights-check';
 
 /** The model's answer for one window. */
 export interface Prediction {
@@ -55,7 +56,7 @@ export class DigitClassifier {
   ): Promise<DigitClassifier> {
     let model: tfl.LayersModel;
     try {
-      model = await tfl.loadLayersModel(source);
+      model = await tfl.loadLayersModel(withWeightCheck(source, sourceName));
     } catch (error) {
       if (error instanceof ModelLoadError) throw error;
       throw new ModelLoadError(sourceName, (error as Error).message ?? String(error), { cause: error });

@@ -45,15 +45,8 @@ export function fileSystemModel(modelJsonPath: string): tf.io.IOHandler {
           }
         }
       }
+      // Sizes are checked against the manifest by DigitClassifier.load (weights-check.ts).
       const total = buffers.reduce((n, b) => n + b.length, 0);
-      const expected = weightSpecs.reduce((n, s) => {
-        const count = s.shape.reduce((a, b) => a * b, 1);
-        const bytes = s.quantization ? (s.quantization.dtype === 'uint8' ? 1 : 2) : 4;
-        return n + count * bytes;
-      }, 0);
-      if (total !== expected) {
-        throw new ModelLoadError(path, `weights are ${total} bytes but the manifest describes ${expected} bytes (truncated or wrong file)`);
-      }
       const weightData = new Uint8Array(total);
       let offset = 0;
       for (const b of buffers) {

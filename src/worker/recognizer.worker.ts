@@ -128,6 +128,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       }
       try {
         classifier?.dispose();
+        classifier = null;
         classifier = await DigitClassifier.load(message.modelUrl);
       } catch (error) {
         post({ type: 'error', code: 'model-failed', message: (error as Error).message });
