@@ -28,7 +28,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CDPSession, chromium } from 'playwright-core';
-import { createServer, preview } from 'vite';
+import { createServer } from 'vite';
+import { previewApp } from '../app-build';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { chromiumArgs, findChromium, writeMicWav } from '../../test/browser/chromium';
 import { concat, fsddClip } from '../../test/helpers/fsdd';
@@ -158,13 +159,13 @@ export async function browserListening(): Promise<BrowserListening> {
   if (!chromiumPath) throw new Error('Chromium is needed for the browser benchmark (apt-get install chromium)');
   const dir = mkdtempSync(join(tmpdir(), 'digit-bench-'));
   const mic = micWav(dir);
-  const server = await preview({ logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+  const server = await previewApp();
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(mic.path) });
   try {
     const page = await browser.newPage();
     const session = await page.context().newCDPSession(page);
     await session.send('Performance.enable');
-    await page.goto(server.resolvedUrls!.local[0]);
+    await page.goto(server.url);
     await page.evaluate(() => {
       const w = window as unknown as { bench: unknown[] };
       w.bench = [];
@@ -214,7 +215,6 @@ export async function browserListening(): Promise<BrowserListening> {
     };
   } finally {
     await browser.close();
-    (server.httpServer as { closeAllConnections?: () => void }).closeAllConnections?.();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }

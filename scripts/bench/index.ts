@@ -20,7 +20,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
+import { buildApp } from '../app-build';
 import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { generateNoise } from '../../training/noise';
@@ -74,13 +74,7 @@ function realTimeFactor(sampleRate: number): number {
 
 /** Production build sizes: every emitted JS file gzip-compressed (level 9), wasm apart. */
 async function buildSizes(): Promise<{ jsBytes: number; jsGzipBytes: number; files: { file: string; bytes: number; gzipBytes: number }[]; wasm: { file: string; bytes: number }[] }> {
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production'; // Vite 8 reads it before the config (README, "Noticed")
-  try {
-    await build({ logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  await buildApp();
   const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
   const all = walk('dist');
   // The service worker and Workbox runtime are JS the browser fetches too: counted.

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { findChromium, writeMicWav } from '../../test/browser/chromium';
-import { buildSoakApp, loopingMicArgs, SOAK_DIST_DIR, serveSoakApp } from './browser-app';
+import { buildApp, previewApp } from '../app-build';
+import { loopingMicArgs, SOAK_DIST_DIR } from './browser-app';
 import { type HeapSnapshot, PageHeaps } from './browser-heap';
 import { type ScoredDetection, type SoakScore, SoakScorer } from './score';
 import { nonDigitSpeech } from './speech';
@@ -144,13 +145,13 @@ export async function runBrowserSoak(options: BrowserSoakOptions): Promise<Brows
   const chromiumPath = findChromium();
   if (!chromiumPath) throw new Error('the browser soak needs Chromium (CHROME_PATH or /usr/bin/chromium)');
   const loop = soakLoop(options.loopSeconds, options.seed ?? 1, options.durationScale);
-  if (options.build ?? true) await buildSoakApp(options.distDir);
+  if (options.build ?? true) await buildApp(options.distDir ?? SOAK_DIST_DIR);
   const cleanups: (() => unknown)[] = [];
   try {
     const dir = mkdtempSync(join(tmpdir(), 'digit-soak-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeMicWav(join(dir, 'loop.wav'), loop.signal, 48000);
-    const server = await serveSoakApp(options.distDir);
+    const server = await previewApp(options.distDir ?? SOAK_DIST_DIR);
     cleanups.push(() => server.close());
     const browser = await chromium.launch({ executablePath: chromiumPath, args: loopingMicArgs(join(dir, 'loop.wav')) });
     cleanups.push(() => browser.close());

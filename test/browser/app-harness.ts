@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { buildApp, previewApp } from '../../scripts/app-build';
 import { clipSequence } from '../helpers/fsdd';
 import { writeMicWav } from './chromium';
 
@@ -30,31 +30,12 @@ export async function buildAppOnce(): Promise<void> {
   const run = process.env.DIGIT_TEST_RUN ?? String(Date.now());
   const stamp = join('dist', '.test-run');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === run) return;
-  // Vite 8 decides production vs development before reading the config: say it first
-  // (otherwise the build keeps Lit's dev mode and import.meta.env.DEV).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  await buildApp();
   writeFileSync(stamp, run);
 }
 
-/** Serves dist/ with `vite preview` on a free port; `close()` also drops kept-alive connections. */
-export async function serveApp(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: PreviewServer = await preview({ logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('vite preview did not report a URL');
-  let closed: Promise<void> | null = null;
-  const close = () => {
-    (server.httpServer as { closeAllConnections?: () => void }).closeAllConnections?.();
-    closed ??= server.close();
-    return closed;
-  };
-  return { url, close };
-}
+/** Serves dist/ with `vite preview` on a free port. */
+export const serveApp = (): ReturnType<typeof previewApp> => previewApp();
 
 /**
  * Writes a fake-microphone WAV: 0.5 s silence, then the clips separated by `gap` s of silence

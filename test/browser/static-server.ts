@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../scripts/security-headers';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,8 +25,7 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
       const body = await readFile(path.endsWith('/') ? join(path, 'index.html') : path);
       res.writeHead(200, {
         'Content-Type': TYPES[extname(path)] ?? (path.endsWith('/') ? TYPES['.html'] : 'application/octet-stream'),
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
+        ...CROSS_ORIGIN_ISOLATION_HEADERS,
       });
       res.end(body);
     } catch {
