@@ -15,7 +15,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const recipe: FeatureRecipe = { seed: 7, augment: DEFAULT_AUGMENT_CONFIG, shape: { frames: 98, melBins: 40 } };
 const fsdd = ['3_theo_12', '7_jackson_20', '1_lucas_30', '9_nicolas_15'].map((n) => ({ path: join(FSDD_DIR, `${n}.wav`), digit: Number(n[0]) }));
-const sources: ClipSources = { fsdd, pitchCopies: {}, synth: [], babbleFromSynth: false };
+const sources: ClipSources = { fsdd, pitchCopies: {}, synth: [], babbleFrom: 'fsdd' };
 
 describe('training features', () => {
   const computer = new FeatureComputer(sources, recipe, (m) => {

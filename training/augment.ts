@@ -35,6 +35,19 @@ export interface AugmentConfig {
   readonly soundsProbability: number;
   /** Probability of using a pitch-shifted copy of the clip (see training/pitch.ts), when it has some. */
   readonly pitchProbability: number;
+  /**
+   * Probability of a real background-noise recording (Speech Commands `_silence_`, from
+   * {@link AugmentSources.noisePool}) instead of generated noise, at snrDb. Checked after babble
+   * and sound events.
+   */
+  readonly realNoiseProbability: number;
+  /**
+   * Probability of vocal tract length perturbation (Jaitly & Hinton 2013), and the range its warp
+   * factor α is drawn from (uniformly). Applied by the frontend's mel filterbank, so
+   * {@link augmentClip} only draws α.
+   */
+  readonly vtlpProbability: number;
+  readonly vtlpRange: readonly [number, number];
 }
 
 /**
@@ -56,6 +69,9 @@ export const DEFAULT_AUGMENT_CONFIG: AugmentConfig = Object.freeze({
   babbleProbability: 0.2,
   soundsProbability: 0.2,
   pitchProbability: 0.4,
+  realNoiseProbability: 0.5,
+  vtlpProbability: 0.5,
+  vtlpRange: [0.87, 1.15] as const,
 });
 
 /** Every waveform augmentation off: the clip as it is, in silence at its own level. */
@@ -71,6 +87,8 @@ export const NO_AUGMENTATION: AugmentConfig = Object.freeze({
   babbleProbability: 0,
   soundsProbability: 0,
   pitchProbability: 0,
+  realNoiseProbability: 0,
+  vtlpProbability: 0,
 });
 
 /** What augmentations draw from besides the clip itself. */
@@ -79,6 +97,13 @@ export interface AugmentSources {
   readonly babblePool?: readonly Clip[];
   /** Pitch-shifted copies of this clip, at its sample rate. */
   readonly pitchVariants?: readonly Float32Array[];
+  /** Recordings of real background noise (any rates, any lengths). */
+  readonly noisePool?: readonly Clip[];
+}
+
+/** An augmented clip, and the VTLP warp factor its features are to be computed with (1 = none). */
+export interface AugmentedClip extends Clip {
+  readonly vtlpWarp: number;
 }
 
 /** A mono clip and its sample rate. */
@@ -108,6 +133,19 @@ function babble(length: number, sampleRate: number, pool: readonly Clip[], rando
   return toUnitRms(out);
 }
 
+/**
+ * Unit-RMS real background noise of `length` samples: a random recording of `pool` (resampled
+ * to `sampleRate`) from a random offset, looped when shorter.
+ */
+function realNoise(length: number, sampleRate: number, pool: readonly Clip[], random: Random): Float32Array {
+  const source = toRate(pool[random.int(pool.length)], sampleRate);
+  const out = new Float32Array(length);
+  if (source.length === 0) return out;
+  const start = random.int(source.length);
+  for (let i = 0; i < length; i++) out[i] = source[(start + i) % source.length];
+  return toUnitRms(out);
+}
+
 /** Unit-RMS background of non-speech sound events (with their silent gaps) of `length` samples. */
 function soundEvents(length: number, sampleRate: number, random: Random): Float32Array {
   const out = new Float32Array(length);
@@ -122,11 +160,12 @@ function soundEvents(length: number, sampleRate: number, random: Random): Float3
 /**
  * Places a clip in a short stream with random pitch shift, speed, reverberation, band-limit,
  * lead/tail, gain and additive noise (generated white/pink/brown, babble from
- * `sources.babblePool`, or a background of non-speech sound events).
+ * `sources.babblePool`, a background of non-speech sound events, or a real noise recording from
+ * `sources.noisePool`), and draws the clip's VTLP warp factor.
  *
  * @param samples the clip, mono at `sampleRate` Hz
  * @returns a new, longer signal; speed perturbation changes its sample rate (rounded to 100 Hz
- *   so the resampler's polyphase table stays small)
+ *   so the resampler's polyphase table stays small); `vtlpWarp` for the frontend
  */
 export function augmentClip(
   samples: Float32Array,
@@ -134,8 +173,8 @@ export function augmentClip(
   random: Random,
   config: AugmentConfig = DEFAULT_AUGMENT_CONFIG,
   sources: AugmentSources = {},
-): Clip {
-  const { babblePool = [], pitchVariants = [] } = sources;
+): AugmentedClip {
+  const { babblePool = [], pitchVariants = [], noisePool = [] } = sources;
   let rate = sampleRate;
   let speech = samples;
   if (pitchVariants.length > 0 && chance(random, config.pitchProbability)) speech = pitchVariants[random.int(pitchVariants.length)];
@@ -156,10 +195,13 @@ export function augmentClip(
     let noise: Float32Array;
     if (babblePool.length > 0 && chance(random, config.babbleProbability)) noise = babble(out.length, rate, babblePool, random);
     else if (chance(random, config.soundsProbability)) noise = soundEvents(out.length, rate, random);
+    else if (noisePool.length > 0 && chance(random, config.realNoiseProbability)) noise = realNoise(out.length, rate, noisePool, random);
     else noise = generateNoise(out.length, config.noiseColours[random.int(config.noiseColours.length)], random, rate);
     out = mixAtSnr(out, noise, rms(speech) * gain, random.uniform(...config.snrDb));
   }
-  return { samples: out, sampleRate: rate };
+  // Drawn last, so a recipe without VTLP draws exactly the numbers it drew before.
+  const vtlpWarp = chance(random, config.vtlpProbability) ? random.uniform(...config.vtlpRange) : 1;
+  return { samples: out, sampleRate: rate, vtlpWarp };
 }
 
 /** SpecAugment-style masking of a normalised window (Park et al., 2019, "SpecAugment"). */

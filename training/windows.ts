@@ -1,3 +1,4 @@
+import type { FrontendOptions } from '../src/frontend/log-mel';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig, StreamingPipeline, type UtteranceWindow } from '../src/pipeline/streaming-pipeline';
 
 /**
@@ -6,9 +7,15 @@ import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig, StreamingPipeline, type U
  * so training windows are aligned exactly as at run time. Null when the gate found nothing.
  *
  * @param samples mono signal at `sampleRate` Hz
+ * @param frontendOptions training-only frontend options (a VTLP warp per clip)
  */
-export function mainUtteranceWindow(samples: Float32Array, sampleRate: number, config: PipelineConfig = DEFAULT_PIPELINE_CONFIG): { window: UtteranceWindow | null; segments: number } {
-  const pipeline = new StreamingPipeline(sampleRate, config);
+export function mainUtteranceWindow(
+  samples: Float32Array,
+  sampleRate: number,
+  config: PipelineConfig = DEFAULT_PIPELINE_CONFIG,
+  frontendOptions: FrontendOptions = {},
+): { window: UtteranceWindow | null; segments: number } {
+  const pipeline = new StreamingPipeline(sampleRate, config, frontendOptions);
   const windows = [...pipeline.push(samples).windows, ...pipeline.flush().windows];
   let best: UtteranceWindow | null = null;
   for (const w of windows) {

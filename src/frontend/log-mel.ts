@@ -15,6 +15,12 @@ export interface LogMelFrame {
   readonly energyDb: number;
 }
 
+/** Run-time options of {@link StreamingLogMel} that a model's metadata does not record. */
+export interface FrontendOptions {
+  /** VTLP warp factor α of the mel filterbank, training only (default 1 = no warp). */
+  readonly vtlpWarp?: number;
+}
+
 /**
  * Streaming log-mel frontend at `config.sampleRate` (16 kHz): periodic Hann window of
  * `windowLength` samples (25 ms), hop `hopLength` (10 ms), zero-padded `fftSize`-point real FFT
@@ -38,8 +44,14 @@ export class StreamingLogMel {
   private pendingLength = 0;
   private frameCount = 0;
 
-  /** @throws RangeError if the config is inconsistent (window longer than the FFT, bad band). */
-  constructor(config: FrontendConfig = DEFAULT_FRONTEND_CONFIG) {
+  /**
+   * @param options.vtlpWarp VTLP warp factor of the mel filterbank (training-only speaker
+   *   augmentation, see `melFilterbank`); 1 (the default) at run time. Not part of the config:
+   *   a model's metadata never records it.
+   * @throws RangeError if the config is inconsistent (window longer than the FFT, bad band) or
+   *   the warp is out of range.
+   */
+  constructor(config: FrontendConfig = DEFAULT_FRONTEND_CONFIG, options: FrontendOptions = {}) {
     if (config.windowLength > config.fftSize || config.hopLength <= 0 || config.hopLength > config.windowLength) {
       throw new RangeError(
         `StreamingLogMel: need 0 < hopLength ≤ windowLength ≤ fftSize, got ${config.hopLength}/${config.windowLength}/${config.fftSize}`,
@@ -53,7 +65,7 @@ export class StreamingLogMel {
       power += this.window[n] * this.window[n];
     }
     this.windowPower = power;
-    this.filters = melFilterbank(config.melBins, config.fftSize, config.sampleRate, config.fMinHz, config.fMaxHz);
+    this.filters = melFilterbank(config.melBins, config.fftSize, config.sampleRate, config.fMinHz, config.fMaxHz, options.vtlpWarp ?? 1);
     this.fft = new FFT(config.fftSize);
     this.fftInput = new Float64Array(config.fftSize);
     this.fftOutput = this.fft.createComplexArray() as number[];

@@ -35,11 +35,42 @@ export interface MelFilter {
   readonly weights: Float32Array;
 }
 
+/** Widest VTLP warp factor range accepted: Jaitly & Hinton (2013) draw 0.9–1.1; 0.8–1.25 is generous. */
+export const VTLP_WARP_LIMITS = [0.8, 1.25] as const;
+
+/**
+ * Fraction of the Nyquist rate up to which VTLP scales frequencies linearly by the warp factor
+ * (the boundary F_hi of Cui, Goel & Kingsbury 2015 / Kaldi's `vtln-high`; above it the map runs
+ * linearly to the Nyquist rate, so the axis still ends there).
+ */
+const VTLP_BOUNDARY = 0.8;
+
+/**
+ * Vocal tract length perturbation's frequency warp (Jaitly & Hinton 2013, "Vocal Tract Length
+ * Perturbation (VTLP) improves speech recognition", eq. 1): f ↦ α·f up to
+ * F_hi·min(α, 1)/α, then linear to `nyquistHz`, which maps to itself.
+ *
+ * @param hz frequency, Hz (0 … nyquistHz)
+ * @param warp α, 1 = identity
+ * @returns the warped frequency, Hz
+ */
+export function vtlpWarpHz(hz: number, warp: number, nyquistHz: number): number {
+  if (warp === 1) return hz;
+  const fHi = VTLP_BOUNDARY * nyquistHz;
+  const knee = (fHi * Math.min(warp, 1)) / warp;
+  if (hz <= knee) return hz * warp;
+  return nyquistHz - ((nyquistHz - fHi * Math.min(warp, 1)) / (nyquistHz - knee)) * (nyquistHz - hz);
+}
+
 /**
  * Builds the filterbank for a real FFT of `fftSize` points at `sampleRate` Hz.
  *
+ * @param warp VTLP warp factor α (training-only augmentation; 1 at run time): each FFT bin's
+ *   frequency f is read as {@link vtlpWarpHz}(f), so a spectrum warped by α is what the filters
+ *   see — a shorter (α > 1) or longer (α < 1) vocal tract.
  * @returns `[melBins]` sparse filters over FFT bins 0..fftSize/2.
- * @throws RangeError if fMax exceeds the Nyquist rate or the band is empty.
+ * @throws RangeError if fMax exceeds the Nyquist rate, the band is empty, or `warp` is outside
+ *   {@link VTLP_WARP_LIMITS}.
  */
 export function melFilterbank(
   melBins: number,
@@ -47,20 +78,33 @@ export function melFilterbank(
   sampleRate: number,
   fMinHz: number,
   fMaxHz: number,
+  warp = 1,
 ): MelFilter[] {
   if (!(fMinHz >= 0 && fMaxHz > fMinHz && fMaxHz <= sampleRate / 2)) {
     throw new RangeError(`melFilterbank: need 0 ≤ fMin < fMax ≤ ${sampleRate / 2} Hz, got ${fMinHz}–${fMaxHz} Hz`);
   }
+  if (!(warp >= VTLP_WARP_LIMITS[0] && warp <= VTLP_WARP_LIMITS[1])) {
+    throw new RangeError(`melFilterbank: VTLP warp must be in ${VTLP_WARP_LIMITS.join('–')}, got ${warp}`);
+  }
   const edges = melEdgesHz(melBins, fMinHz, fMaxHz);
   const binHz = sampleRate / fftSize;
+  const nyquist = sampleRate / 2;
+  // The highest bin whose warped frequency can reach the top edge (α < 1 reads higher bins).
+  const lastBin = (hz: number) => {
+    let k = Math.min(fftSize / 2, Math.floor(hz / binHz));
+    while (k < fftSize / 2 && vtlpWarpHz((k + 1) * binHz, warp, nyquist) <= hz) k++;
+    while (k > 0 && vtlpWarpHz(k * binHz, warp, nyquist) > hz) k--;
+    return k;
+  };
   const filters: MelFilter[] = [];
   for (let m = 0; m < melBins; m++) {
     const [left, centre, right] = [edges[m], edges[m + 1], edges[m + 2]];
-    const first = Math.max(0, Math.ceil(left / binHz));
-    const last = Math.min(fftSize / 2, Math.floor(right / binHz));
+    let first = Math.max(0, Math.ceil(left / binHz));
+    if (warp !== 1) first = Math.max(0, lastBin(left));
+    const last = warp === 1 ? Math.min(fftSize / 2, Math.floor(right / binHz)) : lastBin(right);
     const weights: number[] = [];
     for (let k = first; k <= last; k++) {
-      const f = k * binHz;
+      const f = vtlpWarpHz(k * binHz, warp, nyquist);
       const w = f <= centre ? (f - left) / (centre - left) : (right - f) / (right - centre);
       weights.push(Math.max(0, w));
     }

@@ -1,5 +1,5 @@
 import { DEFAULT_FRONTEND_CONFIG, type FrontendConfig, hopMs } from '../frontend/config';
-import { StreamingLogMel } from '../frontend/log-mel';
+import { type FrontendOptions, StreamingLogMel } from '../frontend/log-mel';
 import { productKernel, StreamingResampler } from '../frontend/resampler';
 import { DEFAULT_GATE_CONFIG, type FrameRange, type GateConfig, type GateEvent, type SpeechSegment, VoiceActivityGate } from '../vad/gate';
 import { DEFAULT_WINDOW_CONFIG, FrameHistory, type WindowConfig, windowStartFrame } from '../vad/window';
@@ -96,7 +96,11 @@ export class StreamingPipeline {
   private previousEndFrame = -Infinity;
   private readonly silence: Float32Array;
 
-  constructor(inputSampleRate: number, config: PipelineConfig = DEFAULT_PIPELINE_CONFIG) {
+  /**
+   * @param inputSampleRate rate of the pushed audio, Hz
+   * @param frontendOptions training-only frontend options (VTLP); none at run time
+   */
+  constructor(inputSampleRate: number, config: PipelineConfig = DEFAULT_PIPELINE_CONFIG, frontendOptions: FrontendOptions = {}) {
     if (config.window.postRollFrames > config.gate.hangoverFrames) {
       throw new RangeError('StreamingPipeline: postRollFrames must not exceed the gate hangover');
     }
@@ -107,7 +111,7 @@ export class StreamingPipeline {
       config.frontend.sampleRate,
       productKernel(this.inputSampleRate, config.frontend.sampleRate),
     );
-    this.frontend = new StreamingLogMel(config.frontend);
+    this.frontend = new StreamingLogMel(config.frontend, frontendOptions);
     this.gate = new VoiceActivityGate(config.gate);
     const capacity = config.window.windowFrames + config.gate.maxSpeechFrames + config.gate.hangoverFrames + 8;
     this.history = new FrameHistory(config.frontend.melBins, capacity, this.frontend.silenceFrame());

@@ -5,7 +5,8 @@ import { decodeAll } from '../decode';
 import { nonSpeechSound } from '../nonspeech';
 import { Random } from '../random';
 import { mainUtteranceWindow } from '../windows';
-import { type ClipSources, clipSeed, type EpochFeatures, type FeatureJob, type FeatureRecipe } from './plan';
+import { type ClipSources, clipOf, clipSeed, type EpochFeatures, type FeatureJob, type FeatureRecipe } from './plan';
+import { gluePhrase } from '../phrases';
 
 /** A decoded training clip with its pitch-shifted copies. */
 interface SourceClip extends Clip {
@@ -19,6 +20,9 @@ interface SourceClip extends Clip {
 export class FeatureComputer {
   private readonly clips = new Map<string, SourceClip>();
   private readonly babblePool: Clip[];
+  private readonly noisePool: Clip[];
+  /** Real non-digit words, glued into phrases. */
+  private readonly realWords: Clip[];
 
   constructor(
     sources: ClipSources,
@@ -29,19 +33,30 @@ export class FeatureComputer {
     const copies = (path: string) => decodeAll((sources.pitchCopies[path] ?? []).map((p) => ({ path: p })), report).map((c) => c.samples);
     for (const c of decodeAll(sources.fsdd, report)) this.clips.set(fsddId(c.path), { ...c, pitchVariants: copies(c.path) });
     for (const c of decodeAll(sources.synth, report)) this.clips.set(c.id, { ...c, pitchVariants: [] });
+    const real = decodeAll(sources.real ?? [], report);
+    for (const c of real) this.clips.set(c.id, { ...c, pitchVariants: [] });
+    this.realWords = real.filter((c) => c.digit < 0);
+    this.noisePool = decodeAll((sources.noise ?? []).map((path) => ({ path })), report);
+    const synthIds = new Set(sources.synth.map((c) => c.id));
     const fsddIds = new Set(sources.fsdd.map((c) => fsddId(c.path)));
-    this.babblePool = [...this.clips].filter(([id]) => fsddIds.has(id) !== sources.babbleFromSynth).map(([, c]) => c);
+    this.babblePool =
+      sources.babbleFrom === 'real' ? this.realWords : [...this.clips].filter(([id]) => (sources.babbleFrom === 'synth' ? synthIds : fsddIds).has(id)).map(([, c]) => c);
   }
 
   /** Normalised window `[frames·melBins]` of one job, or null when the gate finds no utterance. */
   window(job: FeatureJob, epoch: number): Float32Array | null {
     const random = new Random(clipSeed(this.recipe.seed, epoch, job.id));
-    const clip: SourceClip | undefined = job.id.startsWith('other:')
-      ? { samples: nonSpeechSound(16000, random), sampleRate: 16000, pitchVariants: [] }
-      : this.clips.get(job.id);
+    let clip: SourceClip | undefined;
+    if (job.id.startsWith('other:')) clip = { samples: nonSpeechSound(16000, random), sampleRate: 16000, pitchVariants: [] };
+    else if (job.id.startsWith('phrase:')) clip = this.realWords.length > 0 ? { ...gluePhrase(this.realWords, 16000, random), pitchVariants: [] } : undefined;
+    else clip = this.clips.get(clipOf(job.id));
     if (!clip) return null; // a file that could not be decoded (already reported)
-    const augmented = augmentClip(clip.samples, clip.sampleRate, random, this.recipe.augment, { babblePool: this.babblePool, pitchVariants: clip.pitchVariants });
-    const { window } = mainUtteranceWindow(augmented.samples, augmented.sampleRate);
+    const augmented = augmentClip(clip.samples, clip.sampleRate, random, this.recipe.augment, {
+      babblePool: this.babblePool,
+      noisePool: this.noisePool,
+      pitchVariants: clip.pitchVariants,
+    });
+    const { window } = mainUtteranceWindow(augmented.samples, augmented.sampleRate, undefined, { vtlpWarp: augmented.vtlpWarp });
     return window ? quantized(normalizeWindow(window.features)) : null;
   }
 

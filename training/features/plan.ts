@@ -23,8 +23,15 @@ export interface ClipSources {
   readonly pitchCopies: Readonly<Record<string, readonly string[]>>;
   /** Synthetic training clips (absolute paths, digit -1 = other), may be empty. */
   readonly synth: readonly { id: string; path: string; digit: number }[];
-  /** Use the synthetic clips as the babble pool (otherwise the FSDD clips). */
-  readonly babbleFromSynth: boolean;
+  /** Real recorded words of training speakers (Speech Commands; digit -1 = not a digit), may be empty. */
+  readonly real?: readonly { id: string; path: string; digit: number }[];
+  /** Recordings of real background noise (Speech Commands `_silence_` / `_background_noise_`), may be empty. */
+  readonly noise?: readonly string[];
+  /**
+   * Which clips babble is built from: the real non-digit words (`real`), the synthetic clips, or
+   * FSDD. Real voices make the most realistic babble; non-digit words keep digits out of it.
+   */
+  readonly babbleFrom: 'fsdd' | 'synth' | 'real';
 }
 
 /** Everything that decides the features of a job: a different recipe gives a different cache. */
@@ -64,3 +71,15 @@ export function clipSeed(seed: number, epoch: number, id: string): number {
 
 /** Identity of a non-speech job. */
 export const nonSpeechId = (epoch: number, n: number) => `other:${epoch}:${n}`;
+
+/** Identity of a phrase job: real non-digit words glued into running speech ("not a digit"). */
+export const phraseId = (epoch: number, n: number) => `phrase:${epoch}:${n}`;
+
+/**
+ * Identity of the `take`-th augmented copy of a clip in one epoch (take 0 is the clip's own id):
+ * scarce real digits are seen several times per epoch, each time augmented afresh.
+ */
+export const takeId = (id: string, take: number) => (take === 0 ? id : `${id}#${take}`);
+
+/** The clip id of a job id (without its {@link takeId} suffix). */
+export const clipOf = (jobId: string) => jobId.replace(/#\d+$/, '');

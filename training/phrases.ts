@@ -1,0 +1,60 @@
+import { resample } from '../src/frontend/resampler';
+import type { Clip } from './augment';
+import type { Random } from './random';
+
+/** Words per glued phrase. */
+export const PHRASE_WORDS: readonly [number, number] = [2, 4];
+
+/**
+ * Gaps between the glued words, seconds: from a slight overlap (−30 ms, words running into each
+ * other) to a short pause (150 ms), as in running speech.
+ */
+export const PHRASE_GAP_SECONDS: readonly [number, number] = [-0.03, 0.15];
+
+/**
+ * Running speech with no digit in it, for the "not a digit" class: 2–4 real non-digit words
+ * (Speech Commands clips of training speakers, trimmed to where they are within 30 dB of their
+ * peak) glued one after another with gaps of {@link PHRASE_GAP_SECONDS}. The gate reads such a
+ * phrase as one long segment, or as several words, like a person talking beside the kiosk.
+ *
+ * @param words non-digit word clips (any rates), at least one
+ * @param sampleRate output rate, Hz
+ * @returns the phrase, mono at `sampleRate`, each word at its own level
+ * @throws RangeError when `words` is empty
+ */
+export function gluePhrase(words: readonly Clip[], sampleRate: number, random: Random): Clip {
+  if (words.length === 0) throw new RangeError('gluePhrase: no words to glue');
+  const count = PHRASE_WORDS[0] + random.int(PHRASE_WORDS[1] - PHRASE_WORDS[0] + 1);
+  const parts: Float32Array[] = [];
+  const gaps: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const clip = words[random.int(words.length)];
+    parts.push(trimToSpeech(clip.sampleRate === sampleRate ? clip.samples : resample(clip.samples, clip.sampleRate, sampleRate), sampleRate));
+    gaps.push(Math.round(random.uniform(...PHRASE_GAP_SECONDS) * sampleRate));
+  }
+  const length = parts.reduce((n, p, i) => n + p.length + (i > 0 ? gaps[i] : 0), 0);
+  const out = new Float32Array(Math.max(1, length));
+  let at = 0;
+  parts.forEach((p, i) => {
+    if (i > 0) at = Math.max(0, at + gaps[i]);
+    for (let k = 0; k < p.length && at + k < out.length; k++) out[at + k] += p[k];
+    at += p.length;
+  });
+  return { samples: out, sampleRate };
+}
+
+/** The span of a clip whose 10 ms frames are within 30 dB of its loudest frame. */
+function trimToSpeech(samples: Float32Array, sampleRate: number): Float32Array {
+  const hop = Math.max(1, Math.round(sampleRate / 100));
+  const energies: number[] = [];
+  for (let i = 0; i < samples.length; i += hop) {
+    let e = 0;
+    for (let k = i; k < Math.min(samples.length, i + hop); k++) e += samples[k] * samples[k];
+    energies.push(e / hop);
+  }
+  const peak = Math.max(...energies, 1e-12);
+  const first = energies.findIndex((e) => e >= peak * 1e-3);
+  let last = energies.length - 1;
+  while (last > first && energies[last] < peak * 1e-3) last--;
+  return samples.subarray(first * hop, Math.min(samples.length, (last + 1) * hop));
+}
