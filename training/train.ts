@@ -11,6 +11,17 @@
  *                         [--feature-cache DIR] [--filters F1,F2,F3] [--dense UNITS]
  *                         [--separable S1,S2,S3]   (1 = depthwise-separable block; the first stays full)
  *                         [--time-stride N]        (stride of the first conv along time)
+ *                         [--speech-commands DIR | --no-speech-commands] [--sc-digit-takes N]
+ *                         [--sc-other-fraction F] [--phrases N] [--vtlp P] [--real-noise P]
+ * Speech Commands (`--speech-commands DIR`, default ../shared/datasets/speech-commands when it is
+ * there; any version in the standard layout, e.g. the full v0.02 download with 2,618 speakers):
+ * its digit words are digit classes, seen N times per epoch each (fresh augmentation each time);
+ * every other word is "not a digit" (a fraction F of them per epoch), also glued into N phrases
+ * of running speech per epoch; `_silence_` / `_background_noise_` are real background noise
+ * (--real-noise P of the noisy clips) and its words the babble. Only the training split's
+ * speakers are used (training/speech-commands.ts: the dataset's lists, else a speaker hash); the
+ * held-out speakers are for `npm run eval`.
+ * VTLP (--vtlp P): a random mel-filterbank warp of 0.87–1.15 per clip (Jaitly & Hinton 2013).
  * The probabilities (defaults: the shipped recipe, DEFAULT_AUGMENT_CONFIG in augment.ts) are
  * of: additive noise at --min-snr…30 dB; speed perturbation 0.85–1.2; a pitch-shifted copy
  * (SoX, −2…+6 semitones, FSDD clips); room reverb RT60 0.1–0.8 s; a 300–3400 Hz band-limit;
@@ -38,6 +49,10 @@ import { DEFAULT_PIPELINE_CONFIG } from '../src/pipeline/streaming-pipeline';
 import { initWasmBackend } from '../src/model/backend';
 import { DigitClassifier } from '../src/model/classifier';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/pipeline/recognizer';
+import type { SetScore } from './eval/score';
+import { synthSets } from './eval/sets';
+import { speechCommandsSets } from './eval/speech-commands-sets';
+import { fsddTestSet, recognizeSet } from './eval/suite';
 import { DEFAULT_INPUT_NORMALIZATION, normalizeWindow } from '../src/model/input';
 import { DIGIT_LABELS, OTHER_LABEL } from '../src/model/labels';
 import type { ModelMetadata } from '../src/model/metadata';
@@ -46,14 +61,17 @@ import { type AugmentConfig, DEFAULT_AUGMENT_CONFIG, maskWindow } from './augmen
 import { exportQuantizedModel } from './export';
 import { DEFAULT_FEATURE_CACHE, recipeCacheDir } from './features/cache';
 import { fsddId } from './features/compute';
-import { type ClipSources, clipSeed, type FeatureJob, type FeatureRecipe, nonSpeechId } from './features/plan';
+import { type ClipSources, clipSeed, type FeatureJob, type FeatureRecipe, nonSpeechId, phraseId, takeId } from './features/plan';
 import { EpochFeatureSource } from './features/source';
 import { DEFAULT_FSDD_DIR, type LoadedClip, listFsdd, loadClips, officialSplit } from './fsdd';
+import { DEFAULT_SPEECH_COMMANDS_DIR, listSpeechCommands } from './speech-commands';
+import { existsSync } from 'node:fs';
 import { evaluate } from './metrics';
 import { buildModel, DEFAULT_MODEL_SHAPE, type ModelShape } from './model';
 import { PITCH_SHIFT_CENTS, pitchShiftedCopies } from './pitch';
 import { Random } from './random';
 import { type TrainingReport, writeReport } from './report';
+import { decodeAll } from './decode';
 import { registerWasmGradientKernels } from './wasm-gradients';
 import { DEFAULT_SYNTH_DIR } from './synth/generate';
 import { loadSynth, readSynthManifest } from './synth/load';
@@ -88,6 +106,13 @@ const { values: args } = parseArgs({
     'no-shift': { type: 'boolean', default: false },
     'no-band-noise': { type: 'boolean', default: false },
     'feature-cache': { type: 'string', default: DEFAULT_FEATURE_CACHE },
+    'speech-commands': { type: 'string' },
+    'no-speech-commands': { type: 'boolean', default: false },
+    'sc-digit-takes': { type: 'string', default: '3' },
+    'sc-other-fraction': { type: 'string', default: '0.5' },
+    phrases: { type: 'string', default: '300' },
+    vtlp: { type: 'string', default: String(D.vtlpProbability) },
+    'real-noise': { type: 'string', default: String(D.realNoiseProbability) },
     filters: { type: 'string', default: DEFAULT_MODEL_SHAPE.filters.join(',') },
     dense: { type: 'string', default: String(DEFAULT_MODEL_SHAPE.denseUnits) },
     'time-stride': { type: 'string', default: String(DEFAULT_MODEL_SHAPE.firstTimeStride ?? 1) },
@@ -104,7 +129,8 @@ const { windowFrames } = windowConfig;
 const { melBins } = frontend;
 const windowSize = windowFrames * melBins;
 const synthDir = args['no-synth'] ? undefined : args.synth;
-const labels: string[] = synthDir ? [...DIGIT_LABELS, OTHER_LABEL] : [...DIGIT_LABELS];
+// The "other" class learns from synthetic non-digits and from the real non-digit words.
+const labels: string[] = synthDir || !args['no-speech-commands'] ? [...DIGIT_LABELS, OTHER_LABEL] : [...DIGIT_LABELS];
 const OTHER = DIGIT_LABELS.length; // class index of "other" when present
 
 /** A training or evaluation clip: mono samples at their own rate, and a class index. */
@@ -128,6 +154,8 @@ const augmentConfig: AugmentConfig = {
   telephoneProbability: probability('telephone', args.telephone),
   babbleProbability: probability('babble', args.babble),
   soundsProbability: probability('sounds', args.sounds),
+  vtlpProbability: probability('vtlp', args.vtlp),
+  realNoiseProbability: probability('real-noise', args['real-noise']),
   ...(args['no-gain'] ? { gainDb: [0, 0] as const } : {}),
   ...(args['no-band-noise'] ? { noiseColours: D.noiseColours.filter((c) => c !== 'band') } : {}),
   ...(args['no-shift'] ? { leadSeconds: [0.3, 0.3] as const, tailSeconds: [0.2, 0.2] as const } : {}),
@@ -184,27 +212,6 @@ function predictClasses(model: tf.LayersModel, windows: (Float32Array | null)[])
   return predict(model, windows).classes;
 }
 
-/** What the product would report per clip: the digit if it is the argmax with confidence ≥ 0.5, else -1. */
-function reportedDigits(model: tf.LayersModel, windows: (Float32Array | null)[]): number[] {
-  const { classes, confidences } = predict(model, windows);
-  return classes.map((c, i) => (c >= 0 && c < DIGIT_LABELS.length && confidences[i] >= DEFAULT_CONFIDENCE_THRESHOLD ? c : -1));
-}
-
-/** Accuracy on held-out synthetic voices (female, male) and false accepts on their non-digits. */
-function heldOutScores(model: tf.LayersModel, heldOut: Record<string, Item[]>): NonNullable<TrainingReport['heldOutSynth']> {
-  const accuracy = (items: Item[]) => {
-    const digits = reportedDigits(model, cleanWindows(items).windows);
-    return digits.filter((d, i) => d === items[i].label).length / Math.max(1, items.length);
-  };
-  const other = reportedDigits(model, cleanWindows(heldOut.other).windows);
-  return {
-    femaleAccuracy: accuracy(heldOut.female),
-    maleAccuracy: accuracy(heldOut.male),
-    otherFalseAcceptRate: other.filter((d) => d >= 0).length / Math.max(1, other.length),
-    counts: { female: heldOut.female.length, male: heldOut.male.length, other: heldOut.other.length },
-  };
-}
-
 async function main(): Promise<void> {
   const started = performance.now();
   registerWasmGradientKernels();
@@ -234,7 +241,6 @@ async function main(): Promise<void> {
   let synthTrain: ClipSources['synth'] = [];
   let synthValidation: Item[] = [];
   let synthIdentity = '';
-  const heldOut: Record<string, Item[]> = {};
   if (synthDir) {
     const entries = readSynthManifest(resolve(synthDir));
     synthIdentity = createHash('sha256').update(JSON.stringify(entries.map((e) => [e.path.slice(resolve(synthDir).length), e.pitch, e.speed, e.amplitude]))).digest('hex');
@@ -242,22 +248,42 @@ async function main(): Promise<void> {
     // Every 10th clip of the training voices validates; held-out voices only evaluate.
     synthTrain = trainVoices.filter((_, i) => i % 10 !== 0).map((e) => ({ id: e.path.slice(resolve(synthDir).length + 1), path: e.path, digit: e.digit >= 0 ? e.digit : OTHER }));
     const validationPaths = new Set(trainVoices.filter((_, i) => i % 10 === 0).map((e) => e.path));
-    const decoded = loadSynth(resolve(synthDir), (e) => e.heldOut || validationPaths.has(e.path), reportSkipped);
+    const decoded = loadSynth(resolve(synthDir), (e) => !e.heldOut && validationPaths.has(e.path), reportSkipped);
     const item = (e: (typeof decoded)[number]): Item => ({ samples: e.samples, sampleRate: e.sampleRate, label: e.digit >= 0 ? e.digit : OTHER });
-    synthValidation = decoded.filter((e) => !e.heldOut).map(item);
-    heldOut.female = decoded.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'female').map(item);
-    heldOut.male = decoded.filter((e) => e.heldOut && e.digit >= 0 && e.gender === 'male').map(item);
-    heldOut.other = decoded.filter((e) => e.heldOut && e.digit < 0).map(item);
-    console.log(`synthetic voices ${synthDir}: ${synthTrain.length} train, ${synthValidation.length} validation; held out ${heldOut.female.length} female + ${heldOut.male.length} male digits, ${heldOut.other.length} non-digits`);
+    synthValidation = decoded.map(item);
+    console.log(`synthetic voices ${synthDir}: ${synthTrain.length} train, ${synthValidation.length} validation (held-out voices: npm run eval and this report)`);
   }
-  const val = cleanWindows([...validation.map(asItem), ...synthValidation]);
+  // Speech Commands: real voices. The default folder is used when it is there; a folder named on
+  // the command line must be there.
+  const scDir = args['no-speech-commands'] ? undefined : (args['speech-commands'] ?? (existsSync(DEFAULT_SPEECH_COMMANDS_DIR) ? DEFAULT_SPEECH_COMMANDS_DIR : undefined));
+  if (!scDir && !args['no-speech-commands']) console.warn(`no Speech Commands in ${DEFAULT_SPEECH_COMMANDS_DIR}: training without real voices beyond FSDD (--speech-commands DIR)`);
+  const scClips = scDir ? listSpeechCommands(resolve(scDir)) : [];
+  const scId = (path: string) => `sc:${path.slice(resolve(scDir ?? '.').length + 1)}`;
+  const scTrain = scClips.filter((c) => c.split === 'train' && c.kind === 'word').map((c) => ({ id: scId(c.path), path: c.path, digit: c.digit >= 0 ? c.digit : OTHER }));
+  const scNoise = scClips.filter((c) => c.split === 'train' && c.kind === 'noise').map((c) => c.path);
+  const scValidation = decodeAll(scClips.filter((c) => c.split === 'validation' && c.kind === 'word'), reportSkipped).map((c) => ({ samples: c.samples, sampleRate: c.sampleRate, label: c.digit >= 0 ? c.digit : OTHER }));
+  if (scDir) {
+    const speakers = (split: string) => new Set(scClips.filter((c) => c.split === split && c.kind === 'word').map((c) => c.speaker)).size;
+    console.log(
+      `Speech Commands ${scDir}: train ${scTrain.filter((c) => c.digit !== OTHER).length} digits + ${scTrain.filter((c) => c.digit === OTHER).length} other words from ${speakers('train')} speakers, ` +
+        `${scNoise.length} noise clips; validation ${scValidation.length} clips (${speakers('validation')} speakers); ${speakers('test')} speakers held out`,
+    );
+  }
+  const val = cleanWindows([...validation.map(asItem), ...synthValidation, ...scValidation]);
   const tst = cleanWindows(test.map(asItem));
 
   // Pitch-shifted copies of the real recordings, made once with SoX (only if the recipe uses them).
   // A file SoX cannot read gets no copies (a warning); decoding it then reports and skips it.
   const noCopies = (message: string) => console.warn(`no pitch-shifted copies: ${message}`);
   const pitchCopies = augmentConfig.pitchProbability > 0 ? Object.fromEntries(await pitchShiftedCopies(train.map((c) => c.path), undefined, noCopies)) : {};
-  const sources: ClipSources = { fsdd: train.map((c) => ({ path: c.path, digit: c.digit })), pitchCopies, synth: synthTrain, babbleFromSynth: synthTrain.length > 0 };
+  const sources: ClipSources = {
+    fsdd: train.map((c) => ({ path: c.path, digit: c.digit })),
+    pitchCopies,
+    synth: synthTrain,
+    real: scTrain,
+    noise: scNoise,
+    babbleFrom: scTrain.some((c) => c.digit === OTHER) ? 'real' : synthTrain.length > 0 ? 'synth' : 'fsdd',
+  };
   const recipe: FeatureRecipe = { seed, augment: augmentConfig, shape: { frames: windowFrames, melBins } };
   const cacheDir = recipeCacheDir(resolve(args['feature-cache']!), recipe, {
     pipeline: DEFAULT_PIPELINE_CONFIG,
@@ -266,15 +292,28 @@ async function main(): Promise<void> {
     pitch: augmentConfig.pitchProbability > 0 ? PITCH_SHIFT_CENTS : [],
     synth: synthIdentity,
     // Babble from FSDD (no synthetic voices) depends on which FSDD clips take part.
-    babble: sources.babbleFromSynth ? 'synth' : createHash('sha256').update(sources.fsdd.map((c) => c.path).join()).digest('hex'),
+    babble: sources.babbleFrom !== 'fsdd' ? sources.babbleFrom : createHash('sha256').update(sources.fsdd.map((c) => c.path).join()).digest('hex'),
+    speechCommands: scDir ? createHash('sha256').update(JSON.stringify([...scTrain.map((c) => c.id), ...scNoise])).digest('hex') : '',
   });
   const features = new EpochFeatureSource({ sources, recipe, cacheDir }, (message) => reportSkipped(new Error(message)));
   const fraction = Number(args['synth-fraction']);
-  const nonSpeechCount = synthDir ? Number(args['non-speech']) : 0;
-  /** The clips of one epoch: every FSDD training clip, a seeded fraction of the synthetic ones, fresh non-speech sounds. */
+  const hasOther = labels.length > DIGIT_LABELS.length;
+  const nonSpeechCount = hasOther ? Number(args['non-speech']) : 0;
+  const scDigitTakes = Number(args['sc-digit-takes']);
+  const scOtherFraction = probability('sc-other-fraction', args['sc-other-fraction']);
+  const phraseCount = hasOther && scTrain.some((c) => c.digit === OTHER) ? Number(args.phrases) : 0;
+  const selected = (epoch: number, id: string, p: number) => new Random(clipSeed(seed, epoch, `select:${id}`)).next() < p;
+  /**
+   * The clips of one epoch: every FSDD training clip, a seeded fraction of the synthetic ones,
+   * every real digit `--sc-digit-takes` times, a fraction of the real non-digit words, glued
+   * phrases, fresh non-speech sounds.
+   */
   const epochJobs = (epoch: number): FeatureJob[] => [
     ...sources.fsdd.map((c) => ({ id: fsddId(c.path), label: c.digit })),
-    ...synthTrain.filter((c) => new Random(clipSeed(seed, epoch, `select:${c.id}`)).next() < fraction).map((c) => ({ id: c.id, label: c.digit })),
+    ...synthTrain.filter((c) => selected(epoch, c.id, fraction)).map((c) => ({ id: c.id, label: c.digit })),
+    ...scTrain.filter((c) => c.digit !== OTHER).flatMap((c) => Array.from({ length: scDigitTakes }, (_, take) => ({ id: takeId(c.id, take), label: c.digit }))),
+    ...(hasOther ? scTrain.filter((c) => c.digit === OTHER && selected(epoch, c.id, scOtherFraction)).map((c) => ({ id: c.id, label: OTHER })) : []),
+    ...Array.from({ length: phraseCount }, (_, n) => ({ id: phraseId(epoch, n), label: OTHER })),
     ...Array.from({ length: nonSpeechCount }, (_, n) => ({ id: nonSpeechId(epoch, n), label: OTHER })),
   ];
   console.log(`features: ${cacheDir}`);
@@ -357,6 +396,12 @@ async function main(): Promise<void> {
   const weightsBytes = await exportQuantizedModel(model, outDir, metadata);
 
   const quantized = await DigitClassifier.load(fileSystemModel(outDir), outDir);
+  // One decision path: the report scores the exported model exactly as `digit-listener
+  // recognize` and `npm run eval` do (WAV → streaming pipeline → model → threshold).
+  const reportSets = [fsddTestSet(args.data!, excluded), ...(synthDir ? synthSets(synthDir) : []), ...(scDir ? speechCommandsSets(resolve(scDir)) : [])];
+  const scores: SetScore[] = [];
+  for (const set of reportSets) scores.push(await recognizeSet(set, quantized, DEFAULT_CONFIDENCE_THRESHOLD));
+  quantized.dispose();
   const report: TrainingReport = {
     model: args.name!,
     createdAt: new Date().toISOString(),
@@ -366,16 +411,14 @@ async function main(): Promise<void> {
     trainingSeconds,
     parameters: model.countParams(),
     weightsBytes,
-    test: {
-      float: evaluate(tst.truth, predictClasses(model, tst.windows), labels),
-      quantized: evaluate(tst.truth, predictClasses(quantized.model, tst.windows), labels),
-    },
+    confidenceThreshold: DEFAULT_CONFIDENCE_THRESHOLD,
+    sets: scores,
+    windowTest: { float: evaluate(tst.truth, predictClasses(model, tst.windows), labels).accuracy },
     gate: { clipsWithoutSegment: tst.noSegment, clipsWithSeveralSegments: tst.several },
-    heldOutSynth: synthDir ? heldOutScores(quantized.model, heldOut) : undefined,
   };
   writeReport(outDir, report, labels);
   console.log(
-    `test accuracy: float ${(100 * report.test.float.accuracy).toFixed(2)}%, uint8 ${(100 * report.test.quantized.accuracy).toFixed(2)}%; ` +
+    `FSDD test through the recognizer: ${(100 * (scores[0].accuracy ?? 0)).toFixed(2)} %; ` +
       `weights ${weightsBytes.uint8} bytes (float ${weightsBytes.float32}); ${fmtTime((performance.now() - started) / 1000)} in all`,
   );
   console.log(`wrote ${outDir}/model.json, weights.bin, report.json, report.md`);
