@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../src/audio/wav';
 import type { DigitDetection } from '../src/pipeline/recognizer';
 import { writeEvalReport } from '../training/eval/report';
-import { scoreSet } from '../training/eval/score';
-import { labelledFolder, noisySet, nonSpeechSet } from '../training/eval/sets';
-import { atThreshold, detectSet, fsddTestSet, speakerSet } from '../training/eval/suite';
+import { editDistance, figure, reportedString, scoreSet } from '../training/eval/score';
+import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets, synthSpeechSets } from '../training/eval/sets';
+import { atThreshold, detectSet, formatScore, fsddTestSet, speakerSet } from '../training/eval/suite';
+import { encodeWav16 } from '../src/audio/wav';
+import { planStrings, synthesize, type SynthEntry } from '../training/synth/generate';
 import '@tensorflow/tfjs-backend-wasm';
 import { recognizeFile } from '../src/cli/recognize-file';
 import { DEFAULT_MODEL_DIR } from '../src/cli/paths';
@@ -21,7 +23,9 @@ import { FSDD_DIR } from './helpers/fsdd';
 const dir = mkdtempSync(join(tmpdir(), 'digit-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const hit = (digit: number): DigitDetection => ({ digit, confidence: 0.9, probabilities: [], startMs: 0, endMs: 100 });
+const hit = (digit: number, startMs = 0, confidence = 0.9): DigitDetection => ({ digit, confidence, probabilities: [], startMs, endMs: startMs + 100 });
+/** Detections of the digits of a string, 400 ms apart, in time order. */
+const said = (digits: string, confidence = 0.9): DigitDetection[] => [...digits].map((d, i) => hit(Number(d), 400 * i, confidence));
 
 describe('evaluation suite', () => {
   const test = labelledFolder('FSDD official test', FSDD_DIR, (n) => /_[0-4]\.wav$/.test(n));
@@ -99,5 +103,124 @@ describe('evaluation suite', () => {
     expect(md).toMatch(/\| FSDD official test \| 100\.0 % \| -50\.0 \|/);
     expect(md).toMatch(/\| words \(false accepts\) \| 0\.0 % \| \+50\.0 \|/);
     expect(html).toContain('<h2>Ablation</h2>');
+  });
+});
+
+describe('running speech and digit strings', () => {
+  it('measures edit distance (substitutions, insertions, deletions)', () => {
+    expect(editDistance('', '')).toBe(0);
+    expect(editDistance('3791', '3791')).toBe(0);
+    expect(editDistance('3791', '3781')).toBe(1); // substitution
+    expect(editDistance('3791', '37791')).toBe(1); // insertion
+    expect(editDistance('3791', '391')).toBe(1); // deletion
+    expect(editDistance('3791', '')).toBe(4);
+    expect(editDistance('', '12')).toBe(2);
+    expect(editDistance('123456', '214365')).toBe(4);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    // The reported string follows the detections' time order.
+    expect(reportedString([hit(9, 800), hit(3, 0), hit(7, 400)])).toBe('379');
+  });
+
+  it('scores digit strings: exact-string rate, digit error rate summed over strings, per length bucket', () => {
+    const truths = ['379', '5012', '12345', '8888888', '01234567', '99999999999'];
+    const set: EvalSet = { name: 'strings', kind: 'strings', files: truths.map((digits, i) => ({ path: `${i}.wav`, digit: -1, digits })) };
+    const detections = [
+      said('379'), // exact
+      said('512'), // one deletion
+      said('12345'), // exact
+      said('8888988'), // one substitution
+      null, // unreadable: nothing reported, 8 deletions
+      said('999999999999'), // one insertion
+    ];
+    const score = scoreSet(set, detections);
+    expect(score.unreadable).toBe(1);
+    expect(score.strings).toEqual({ files: 6, exactStringRate: 2 / 6, digitErrorRate: (0 + 1 + 0 + 1 + 8 + 1) / (3 + 4 + 5 + 7 + 8 + 11) });
+    expect(score.stringsByLength).toEqual([
+      { lengths: '3–4', files: 2, exactStringRate: 0.5, digitErrorRate: 1 / 7 },
+      { lengths: '5–7', files: 2, exactStringRate: 0.5, digitErrorRate: 1 / 12 },
+      { lengths: '8–11', files: 2, exactStringRate: 0, digitErrorRate: 9 / 19 },
+    ]);
+    expect(figure(score)).toBeCloseTo(1 / 3);
+    expect(formatScore(score)).toBe('exact strings 33.33 %, digit error rate 28.95 %');
+    // At a higher threshold the low-confidence extra digit goes: that string becomes exact.
+    const unsure = [...said('999999999999').slice(0, 11), hit(9, 9000, 0.4)];
+    expect(figure(scoreSet(set, atThreshold([...detections.slice(0, 5), unsure], 0.5)))).toBeCloseTo(3 / 6);
+  });
+
+  it('scores running speech: every reported digit is false, per 10 minutes of the audio heard', () => {
+    const set: EvalSet = {
+      name: 'sentences',
+      kind: 'running-speech',
+      files: [120, 60, 180, 240, 30].map((seconds, i) => ({ path: `${i}.wav`, digit: -1, seconds })),
+    };
+    // 3 + 0 + 1 + 0 digits in 120 + 60 + 180 + 240 s = 10 min; the unreadable file's 30 s do not count.
+    const score = scoreSet(set, [[hit(1), hit(4, 500), hit(1, 900)], [], [hit(8)], [], null]);
+    expect(score).toMatchObject({ falseDigits: 4, audioSeconds: 600, falseDigitsPer10Min: 4, falseAcceptRate: 2 / 5, unreadable: 1 });
+    expect(figure(score)).toBe(4);
+    expect(formatScore(score)).toBe('4.0 false digits / 10 min (10.0 min), 40.00 % of sentences with a digit');
+    expect(scoreSet({ ...set, files: set.files.slice(0, 1) }, [[hit(2)]]).falseDigitsPer10Min).toBe(5); // 1 in 2 min
+  });
+
+  it('builds the held-out sets from a manifest: sentences with their decoded durations, strings with their digits, words apart', () => {
+    const synth = join(dir, 'synth');
+    mkdirSync(join(synth, 'heldout/sentences'), { recursive: true });
+    const entry = (path: string, extra: Partial<SynthEntry>): SynthEntry => ({ path, digit: -1, text: 'x', speaker: 'rhbdl0', gender: 'male', heldOut: true, pitch: 100, speed: 100, amplitude: 100, engine: 'rhvoice', kind: 'word', ...extra });
+    const manifest = [
+      entry('heldout/male/7_rhbdl0_0.wav', { digit: 7, text: 'seven' }),
+      entry('heldout/other/other_tree_rhbdl0_0.wav', { text: 'tree' }),
+      entry('heldout/sentences/sentence_1_rhbdl0_0.wav', { kind: 'sentence', text: 'Excuse me, is this the right queue?' }),
+      entry('heldout/strings/string_379_rhbdl0_0.wav', { kind: 'string', text: 'three seven nine.', digits: '379' }),
+      entry('train/other/sentence_0_rhclb0_0.wav', { kind: 'sentence', heldOut: false, speaker: 'rhclb0', gender: 'female' }),
+    ];
+    writeFileSync(join(synth, 'manifest.json'), JSON.stringify(manifest));
+    writeFileSync(join(synth, 'heldout/sentences/sentence_1_rhbdl0_0.wav'), encodeWav16(new Float32Array(24000 * 3), 24000));
+    const words = synthSets(synth);
+    expect(words.map((s) => s.files.length)).toEqual([0, 1, 1, 0]); // female, male digits; non-digit words; homophones
+    expect(words[2].files[0].path).toContain('other_tree');
+    const [sentences, strings] = synthSpeechSets(synth);
+    expect(sentences).toMatchObject({ kind: 'running-speech', files: [{ digit: -1, seconds: 3 }] });
+    expect(strings).toMatchObject({ kind: 'strings', files: [{ digit: -1, digits: '379' }] });
+    // A digit string that is not held out is refused: strings are never training material.
+    writeFileSync(join(synth, 'manifest.json'), JSON.stringify([entry('train/strings/x.wav', { kind: 'string', heldOut: false, digits: '12' })]));
+    expect(() => synthSpeechSets(synth)).toThrow(/not held out/);
+  });
+
+  it('scores real detections of the shipped model on a synthesized digit string', async () => {
+    const out = join(dir, 'real');
+    const string = planStrings(out, 2024).find((e) => e.engine === 'pico' && e.digits!.length <= 4)!;
+    mkdirSync(join(out, 'heldout/strings'), { recursive: true });
+    await synthesize(string);
+    await initWasmBackend();
+    const classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
+    const set: EvalSet = { name: 'one string', kind: 'strings', files: [{ path: string.path, digit: -1, digits: string.digits }] };
+    const detections = await detectSet(set, classifier);
+    const score = scoreSet(set, detections);
+    const reported = reportedString(detections[0]!);
+    expect(score.strings!.exactStringRate).toBe(reported === string.digits ? 1 : 0);
+    expect(score.strings!.digitErrorRate).toBeCloseTo(editDistance(string.digits!, reported) / string.digits!.length);
+    classifier.dispose();
+  }, 60_000);
+
+  it('reports running speech and strings in the summary and the threshold table', () => {
+    const strings: EvalSet = { name: 'digit strings', kind: 'strings', files: ['379', '12345678'].map((digits, i) => ({ path: `${i}.wav`, digit: -1, digits })) };
+    const sentences: EvalSet = { name: 'sentences', kind: 'running-speech', files: [{ path: 's.wav', digit: -1, seconds: 300 }] };
+    const s1 = scoreSet(strings, [said('379'), said('1234578')]);
+    const s2 = scoreSet(sentences, [[hit(3)]]);
+    writeEvalReport(dir, {
+      model: 'm',
+      createdAt: 'now',
+      confidenceThreshold: 0.5,
+      sets: [s1, s2],
+      thresholds: { thresholds: [0.5, 0.9], sets: [{ name: 'digit strings', kind: 'strings', values: [0.5, 0.25] }, { name: 'sentences', kind: 'running-speech', values: [2, 0.5] }] },
+      seconds: 1,
+    });
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| digit strings \| 2 \| exact 50\.00 %, digit error rate 9\.09 % \|/);
+    expect(md).toMatch(/\| {3}3–4 digits \| 1 \| exact 100\.00 %, digit error rate 0\.00 % \|/);
+    expect(md).toMatch(/\| {3}8–11 digits \| 1 \| exact 0\.00 %, digit error rate 12\.50 % \|/);
+    expect(md).toMatch(/\| sentences \| 1 \| 2\.0 false digits \/ 10 min \(5\.0 min of audio\); 100\.00 % of sentences with a digit \|/);
+    expect(md).toMatch(/\| digit strings \(exact strings\) \| 50\.0 % \| 25\.0 % \|/);
+    expect(md).toMatch(/\| sentences \(false digits \/ 10 min\) \| 2\.0 \| 0\.5 \|/);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<td>  5–7 digits</td><td>0</td>');
   });
 });

@@ -6,30 +6,51 @@ import { decodeWav } from '../src/audio/wav';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { nonSpeechSound } from '../training/nonspeech';
 import { Random } from '../training/random';
-import { planSynth, synthesize } from '../training/synth/generate';
+import { planAll, planSentences, planStrings, planSynth, synthesize, type SynthEntry } from '../training/synth/generate';
+import { DIGIT_SOUNDING_WORDS, HELD_OUT_SENTENCES, SENTENCES, soundsLikeDigit, TRAIN_SENTENCES } from '../training/synth/sentences';
 import { HELD_OUT_VARIANTS, synthSpeakers } from '../training/synth/voices';
-import { NEAR_MISS_HOMOPHONES } from '../training/synth/words';
+import { DIGIT_WORDS, NEAR_MISS_HOMOPHONES } from '../training/synth/words';
 
 const dir = mkdtempSync(join(tmpdir(), 'digit-synth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Utterance windows the product's gate finds in a synthesized file. */
+async function utterances(entry: SynthEntry, name: string, sampleRate: number): Promise<number> {
+  const path = join(dir, name);
+  await synthesize({ ...entry, path });
+  const audio = decodeWav(new Uint8Array(readFileSync(path)), path);
+  expect(audio.sampleRate).toBe(sampleRate);
+  const pipeline = new StreamingPipeline(audio.sampleRate);
+  return [...pipeline.push(audio.samples).windows, ...pipeline.flush().windows].length;
+}
+
 describe('synthetic speakers (espeak-ng)', () => {
   const plan = planSynth(dir, 2, 6, 2024);
+  const espeak = plan.filter((e) => e.engine === 'espeak');
 
   it('plans every accent × variant, both genders held out, deterministically', () => {
-    const speakers = synthSpeakers();
-    expect(new Set(speakers.map((s) => s.id)).size).toBe(speakers.length);
-    expect(plan.filter((e) => e.digit >= 0)).toHaveLength(speakers.length * 10 * 2);
+    const speakers = synthSpeakers().filter((s) => s.engine === 'espeak');
+    expect(new Set(synthSpeakers().map((s) => s.id)).size).toBe(synthSpeakers().length);
+    expect(espeak.filter((e) => e.digit >= 0)).toHaveLength(speakers.length * 10 * 2);
     const heldOut = speakers.filter((s) => s.heldOut);
     expect(heldOut.some((s) => s.gender === 'female') && heldOut.some((s) => s.gender === 'male')).toBe(true);
     expect(planSynth(dir, 2, 6, 2024)).toEqual(plan);
     // Inflections and prosody vary.
-    expect(new Set(plan.map((e) => e.text.slice(-1))).size).toBeGreaterThanOrEqual(4);
-    expect(new Set(plan.map((e) => e.pitch)).size).toBeGreaterThan(30);
+    expect(new Set(espeak.map((e) => e.text.slice(-1))).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(espeak.map((e) => e.pitch)).size).toBeGreaterThan(30);
+  });
+
+  it('keeps the espeak-ng plan that existing caches hold: the same names and prosody, first in the plan', () => {
+    // The plan before Pico, RHVoice, sentences and strings were added (seed 2024, 2 takes, 12 other).
+    const all = planAll(dir, { takes: 2, ttsTakes: 6, other: 12, seed: 2024 });
+    expect(all[0]).toMatchObject({ path: join(dir, 'train/digits/0_enf1_0.wav'), text: 'zero?', pitch: 61, speed: 185, amplitude: 122, engine: 'espeak', kind: 'word' });
+    const lastEspeak = all.filter((e) => e.engine === 'espeak' && e.kind === 'word').at(-1)!;
+    expect(lastEspeak).toMatchObject({ path: join(dir, 'train/other/other_day_enusnycwhisper_11.wav'), text: 'day!', pitch: 42, speed: 150, amplitude: 137 });
+    expect(all.findIndex((e) => e.engine !== 'espeak' || e.kind !== 'word')).toBe(all.indexOf(lastEspeak) + 1);
   });
 
   it('keeps held-out voices out of the training folders and homophones out of training', () => {
-    for (const e of plan) {
+    for (const e of espeak) {
       const variant = synthSpeakers().find((s) => s.id === e.speaker)!.variant;
       expect(e.path.includes('/train/')).toBe(!HELD_OUT_VARIANTS.has(variant));
       if (e.path.includes('/train/')) expect(NEAR_MISS_HOMOPHONES.some((w) => e.text.replace(/[.?!]$/, '') === w)).toBe(false);
@@ -37,14 +58,106 @@ describe('synthetic speakers (espeak-ng)', () => {
   });
 
   it('synthesizes a digit the gate finds as one utterance', async () => {
-    const entry = plan.find((e) => e.digit === 7 && e.gender === 'female' && e.heldOut)!;
-    const voice = synthSpeakers().find((s) => s.id === entry.speaker)!.voice;
-    const path = join(dir, 'seven.wav');
-    await synthesize({ ...entry, path }, voice);
-    const audio = decodeWav(new Uint8Array(readFileSync(path)), path);
-    expect(audio.sampleRate).toBe(22050);
-    const pipeline = new StreamingPipeline(audio.sampleRate);
-    expect([...pipeline.push(audio.samples).windows, ...pipeline.flush().windows]).toHaveLength(1);
+    const entry = espeak.find((e) => e.digit === 7 && e.gender === 'female' && e.heldOut)!;
+    expect(await utterances(entry, 'seven.wav', 22050)).toBe(1);
+  });
+});
+
+describe('synthetic speakers (SVOX Pico, RHVoice)', () => {
+  const all = planAll(dir, { takes: 2, ttsTakes: 6, other: 12, seed: 2024 });
+  const tts = all.filter((e) => e.engine !== 'espeak');
+
+  it('holds out whole voices: Pico en-GB (female) and RHVoice bdl (male); trains on Pico en-US, RHVoice alan and clb', () => {
+    const speakers = synthSpeakers().filter((s) => s.engine !== 'espeak');
+    const heldOut = new Set(speakers.filter((s) => s.heldOut).map((s) => `${s.engine}:${s.voice}:${s.gender}`));
+    expect([...heldOut].sort()).toEqual(['pico:en-GB:female', 'rhvoice:bdl:male']);
+    expect(new Set(speakers.filter((s) => !s.heldOut).map((s) => `${s.engine}:${s.voice}`))).toEqual(new Set(['pico:en-US', 'rhvoice:alan', 'rhvoice:clb']));
+    // Only the freely licensed RHVoice voices.
+    expect(new Set(speakers.filter((s) => s.engine === 'rhvoice').map((s) => s.voice))).toEqual(new Set(['alan', 'bdl', 'clb']));
+    // Several speakers (pitch × rate styles) per voice, each with its own settings.
+    for (const voice of ['en-US', 'en-GB', 'alan', 'bdl', 'clb']) {
+      const styles = speakers.filter((s) => s.voice === voice).map((s) => `${s.style!.pitch}/${s.style!.rate}`);
+      expect(new Set(styles).size).toBe(styles.length);
+      expect(styles.length).toBeGreaterThanOrEqual(6);
+    }
+    for (const e of tts) {
+      const speaker = speakers.find((s) => s.id === e.speaker)!;
+      expect(e.heldOut).toBe(speaker.heldOut);
+      expect(e.path.includes('/train/')).toBe(!speaker.heldOut);
+    }
+    // Training speakers get enough takes of every digit.
+    for (const digit of [0, 9]) expect(tts.filter((e) => e.speaker === 'picous0' && e.digit === digit)).toHaveLength(6);
+    // Prosody varies within a speaker.
+    expect(new Set(tts.filter((e) => e.speaker === 'rhclb3').map((e) => e.amplitude)).size).toBeGreaterThan(20);
+  });
+
+  it('synthesizes a Pico digit (16 kHz) and an RHVoice digit with an inflection (24 kHz) the gate finds as one utterance each', async () => {
+    const pico = tts.find((e) => e.engine === 'pico' && e.heldOut && e.digit === 3)!;
+    expect(await utterances(pico, 'pico-three.wav', 16000)).toBe(1);
+    const rhvoice = tts.find((e) => e.engine === 'rhvoice' && e.heldOut && e.digit === 6 && e.text.endsWith('?'))!;
+    expect(await utterances(rhvoice, 'rhvoice-six.wav', 24000)).toBe(1);
+    const plain = tts.find((e) => e.engine === 'rhvoice' && !e.heldOut && e.kind === 'word' && /[a-z]$/.test(e.text))!;
+    expect(await utterances(plain, 'rhvoice-plain.wav', 24000)).toBe(1);
+  }, 30_000);
+
+  it('reads a sentence and a digit string with every engine, the gate finding speech in each', async () => {
+    for (const engine of ['espeak', 'pico', 'rhvoice'] as const) {
+      const sentence = all.find((e) => e.engine === engine && e.kind === 'sentence' && e.heldOut)!;
+      expect(await utterances(sentence, `${engine}-sentence.wav`, { espeak: 22050, pico: 16000, rhvoice: 24000 }[engine])).toBeGreaterThan(0);
+      const string = all.find((e) => e.engine === engine && e.kind === 'string')!;
+      expect(await utterances(string, `${engine}-string.wav`, { espeak: 22050, pico: 16000, rhvoice: 24000 }[engine])).toBeGreaterThan(0);
+    }
+  }, 30_000);
+});
+
+describe('running speech without digits, and digit strings', () => {
+  const sentences = planSentences(dir, 2024);
+  const strings = planStrings(dir, 2024);
+
+  it('has ~80 sentences of 5–15 words, none with a digit word, a homophone of one, or a word built on one', () => {
+    expect(SENTENCES.length).toBeGreaterThanOrEqual(75);
+    expect(new Set(SENTENCES).size).toBe(SENTENCES.length);
+    for (const sentence of SENTENCES) {
+      const words = sentence.split(/\s+/);
+      expect(words.length, sentence).toBeGreaterThanOrEqual(5);
+      expect(words.length, sentence).toBeLessThanOrEqual(15);
+      expect(words.filter(soundsLikeDigit), sentence).toEqual([]);
+    }
+    // The check itself catches digit words, homophones and compounds, and lets other number words through.
+    for (const w of [...DIGIT_SOUNDING_WORDS, ...DIGIT_WORDS.flat(), 'Won', 'ATE,', 'someone', 'anyone', 'fourteen', 'sixty', 'ninety', 'eighteen', 'today', 'into', 'before', 'forget', "won't", 'twenty-one', 'wonderful']) {
+      expect(soundsLikeDigit(w), w).toBe(true);
+    }
+    for (const w of ['ten', 'twenty', 'hundred', 'eleven', 'town', 'tea', 'late', 'fine', 'wheel']) expect(soundsLikeDigit(w), w).toBe(false);
+  });
+
+  it('every voice reads sentences: training voices as non-digits in train/other, held-out voices only the held-out sentences', () => {
+    for (const speaker of synthSpeakers()) expect(sentences.some((e) => e.speaker === speaker.id), speaker.id).toBe(true);
+    for (const e of sentences) {
+      expect(e).toMatchObject({ digit: -1, kind: 'sentence' });
+      expect(e.path.includes(e.heldOut ? '/heldout/sentences/' : '/train/other/')).toBe(true);
+      expect((e.heldOut ? HELD_OUT_SENTENCES : TRAIN_SENTENCES).includes(e.text)).toBe(true);
+    }
+    const heldOut = sentences.filter((e) => e.heldOut);
+    // ≥ 10 minutes: at ≈ 3 s a sentence, 200 sentences or more.
+    expect(heldOut.length).toBeGreaterThanOrEqual(200);
+    expect(new Set(heldOut.map((e) => e.text)).size).toBe(HELD_OUT_SENTENCES.length);
+  });
+
+  it('plans ~300 digit strings of 3–11 digits, held-out voices only, the digits in the manifest', () => {
+    expect(strings.length).toBeGreaterThanOrEqual(280);
+    expect(strings.length).toBeLessThanOrEqual(320);
+    const heldOutIds = new Set(synthSpeakers().filter((s) => s.heldOut).map((s) => s.id));
+    for (const e of strings) {
+      expect(e).toMatchObject({ digit: -1, kind: 'string', heldOut: true });
+      expect(heldOutIds.has(e.speaker)).toBe(true);
+      expect(e.path).toContain('/heldout/strings/');
+      expect(e.digits).toMatch(/^\d{3,11}$/);
+      // The text says the digits in order, as words.
+      const said = e.text.replace(/\.$/, '').split(' ').map((w) => DIGIT_WORDS.findIndex((words) => words.includes(w)));
+      expect(said.join('')).toBe(e.digits);
+    }
+    expect(new Set(strings.map((e) => e.digits!.length)).size).toBe(9);
+    expect(new Set(strings.map((e) => e.engine))).toEqual(new Set(['espeak', 'pico', 'rhvoice']));
   });
 });
 

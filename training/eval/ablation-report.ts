@@ -1,4 +1,4 @@
-import { figure, type SetScore } from './score';
+import { figure, figureName, figurePoints, formatFigure, type SetScore } from './score';
 
 /** What `npm run ablation` measured. */
 export interface AblationReport {
@@ -16,8 +16,9 @@ export interface AblationReport {
 
 /**
  * The ablation table: per set, the full recipe's figure, then per variant what removing that
- * augmentation changes it by (points). For digit sets a negative change means the augmentation
- * helps; for false accepts a positive change means it helps.
+ * augmentation changes it by (points; false digits per 10 minutes for running speech). For
+ * digit sets and exact strings a negative change means the augmentation helps; for false
+ * accepts and false digits a positive change means it helps.
  */
 export function ablationRows(r: AblationReport): { header: string[]; rows: string[][] } {
   const full = r.variants.find((v) => v.name === 'full');
@@ -25,10 +26,10 @@ export function ablationRows(r: AblationReport): { header: string[]; rows: strin
   const others = r.variants.filter((v) => v !== full);
   const header = ['set', 'full recipe', ...others.map((v) => `without ${v.name.replace(/^no-/, '')}`)];
   const rows = full.scores.map((s, i) => [
-    s.kind === 'digits' ? s.name : `${s.name} (false accepts)`,
-    `${(100 * figure(s)).toFixed(1)} %`,
+    figureName(s.kind) ? `${s.name} (${figureName(s.kind)})` : s.name,
+    formatFigure(s.kind, figure(s)),
     ...others.map((v) => {
-      const d = 100 * (figure(v.scores[i]) - figure(s));
+      const d = figurePoints(s.kind, figure(v.scores[i]) - figure(s));
       return `${d > 0 ? '+' : ''}${d.toFixed(1)}`;
     }),
   ]);

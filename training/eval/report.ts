@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AblationReport, ablationRows } from './ablation-report';
-import type { SetScore } from './score';
+import { figureName, formatFigure, type SetScore } from './score';
+import type { EvalSet } from './sets';
 
 /** Everything `npm run eval` measured. */
 export interface EvalReport {
@@ -12,10 +13,11 @@ export interface EvalReport {
   /** Leave-one-speaker-out accuracy per FSDD speaker (fold models), when run with --loso. */
   readonly loso?: { speaker: string; accuracy: number; files: number; byThreshold?: number[] }[];
   /**
-   * The threshold trade-off: per set, its figure (accuracy, or false-accept rate for non-digit
-   * sets) at each confidence threshold.
+   * The threshold trade-off: per set, its figure (accuracy; false-accept rate for non-digit
+   * sets; false digits per 10 minutes for running speech; exact-string rate for digit strings)
+   * at each confidence threshold.
    */
-  readonly thresholds?: { thresholds: number[]; sets: { name: string; kind: 'digits' | 'non-digits'; values: number[] }[] };
+  readonly thresholds?: { thresholds: number[]; sets: { name: string; kind: EvalSet['kind']; values: number[] }[] };
   /** `npm run ablation`'s results, when ablation.json is in the report folder. */
   readonly ablation?: AblationReport;
   /** Training time of the model, seconds (from its report.json). */
@@ -73,8 +75,24 @@ function lineSvg(title: string, xs: number[], series: { name: string; ys: number
   return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}">${grid}${xTicks}${lines}<text x="${w / 2}" y="${h - 2}" text-anchor="middle" font-size="11">${esc(xLabel)}</text></svg><figcaption>${esc(title)}</figcaption></figure>`;
 }
 
+/** The summary rows of one set: one, plus one per length bucket for digit strings. */
+function setRows(s: SetScore): string[][] {
+  switch (s.kind) {
+    case 'digits':
+      return [[s.name, String(s.files), pct(s.accuracy)]];
+    case 'non-digits':
+      return [[s.name, String(s.files), `false accepts ${pct(s.falseAcceptRate)}`]];
+    case 'running-speech':
+      return [[s.name, String(s.files), `${(s.falseDigitsPer10Min ?? 0).toFixed(1)} false digits / 10 min (${((s.audioSeconds ?? 0) / 60).toFixed(1)} min of audio); ${pct(s.falseAcceptRate)} of sentences with a digit`]];
+    case 'strings': {
+      const rates = (x: { exactStringRate: number; digitErrorRate: number }) => `exact ${pct(x.exactStringRate)}, digit error rate ${pct(x.digitErrorRate)}`;
+      return [[s.name, String(s.files), s.strings ? rates(s.strings) : '–'], ...(s.stringsByLength ?? []).map((b) => [`  ${b.lengths} digits`, String(b.files), rates(b)])];
+    }
+  }
+}
+
 function summaryRows(r: EvalReport): string[][] {
-  const rows = r.sets.map((s) => [s.name, String(s.files), s.kind === 'digits' ? pct(s.accuracy) : `false accepts ${pct(s.falseAcceptRate)}`]);
+  const rows = r.sets.flatMap(setRows);
   if (r.loso) {
     const mean = r.loso.reduce((a, b) => a + b.accuracy, 0) / r.loso.length;
     rows.push(['leave-one-speaker-out, mean of 6 folds', String(r.loso.reduce((a, b) => a + b.files, 0)), pct(mean)]);
@@ -90,7 +108,7 @@ export function writeEvalReport(dir: string, r: EvalReport): void {
   const sweep = r.thresholds
     ? {
         header: ['set', ...r.thresholds.thresholds.map((t) => `≥ ${t}`)],
-        rows: r.thresholds.sets.map((s) => [s.kind === 'digits' ? s.name : `${s.name} (false accepts)`, ...s.values.map((v) => `${(100 * v).toFixed(1)} %`)]),
+        rows: r.thresholds.sets.map((s) => [figureName(s.kind) ? `${s.name} (${figureName(s.kind)})` : s.name, ...s.values.map((v) => formatFigure(s.kind, v))]),
       }
     : undefined;
   const table = (t: { header: string[]; rows: string[][] }) => `| ${t.header.join(' | ')} |\n|${t.header.map(() => '---').join('|')}|\n${t.rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n`;
@@ -100,7 +118,10 @@ export function writeEvalReport(dir: string, r: EvalReport): void {
 
 ${r.createdAt}, \`npm run eval\`, through the CLI's streaming path (frontend, gate, model); a digits file counts as
 correct when exactly one digit is reported and it is the right one (confidence threshold ${r.confidenceThreshold}).
-A non-digit file is a false accept when any digit is reported. ${r.seconds.toFixed(0)} s.
+A non-digit file is a false accept when any digit is reported. In sentences without digits every reported digit is
+false (counted per 10 minutes of audio); a digit string is exact when the digits reported, in order, are the string, and its
+digit error rate is the edit distance (substitutions, insertions, deletions) over the string's length, summed over strings.
+${r.seconds.toFixed(0)} s.
 
 | set | files | result |
 |---|---|---|

@@ -4,6 +4,8 @@
  * - FSDD official test (300 clips);
  * - FSDD test in "office" noise (unseen in training) at 20, 10, 5, 0 dB SNR;
  * - held-out synthetic voices (female, male) and their non-digit words, if `npm run synth` ran;
+ *   their sentences without digits (false digits per 10 minutes) and digit strings of 3–11
+ *   digits (exact-string and digit error rates, per length);
  * - non-speech sounds and noise (false accepts);
  * - with --loso: leave-one-speaker-out over the six FSDD speakers (fold models trained into
  *   .cache/loso/<speaker> if missing, then tested on all of that speaker's clips).

@@ -5,18 +5,27 @@ import { nonSpeechSound } from '../nonspeech';
 import { mixAtSnr, officeNoise, rms } from '../noise';
 import { Random } from '../random';
 import type { SynthEntry } from '../synth/generate';
+import { readSynthManifest } from '../synth/load';
 import { NEAR_MISS_HOMOPHONES } from '../synth/words';
 
 /** One labelled evaluation file: `digit` 0–9, or -1 where no digit must be reported. */
 export interface EvalFile {
   readonly path: string;
   readonly digit: number;
+  /** 'strings' sets: the digits said, in order (e.g. "3791"); `digit` is -1. */
+  readonly digits?: string;
+  /** 'running-speech' sets: the file's duration in seconds (0 if it could not be decoded). */
+  readonly seconds?: number;
 }
 
-/** A named evaluation set. `kind` says how it is scored. */
+/**
+ * A named evaluation set. `kind` says how it is scored: 'digits' (one digit per file),
+ * 'non-digits' (no digit may be reported), 'running-speech' (sentences without digits: false
+ * digits per 10 minutes), 'strings' (several digits per file, in order).
+ */
 export interface EvalSet {
   readonly name: string;
-  readonly kind: 'digits' | 'non-digits';
+  readonly kind: 'digits' | 'non-digits' | 'running-speech' | 'strings';
   readonly files: EvalFile[];
   /** For noise sets: the SNR in dB. */
   readonly snrDb?: number;
@@ -59,11 +68,19 @@ export function noisySet(fsddTest: EvalSet, snrDb: number, cacheDir: string): Ev
 
 const isHomophone = (e: SynthEntry) => (NEAR_MISS_HOMOPHONES as readonly string[]).includes(e.text.replace(/[.?!]$/, ''));
 
-/** Held-out synthetic voices from `npm run synth`, by gender, and their non-digit words. */
+/** The held-out entries of a synthetic-speech folder (none when it has no manifest). */
+function heldOutSynth(synthDir: string): SynthEntry[] {
+  return existsSync(join(synthDir, 'manifest.json')) ? readSynthManifest(synthDir).filter((e) => e.heldOut) : [];
+}
+
+/**
+ * Held-out synthetic voices from `npm run synth` (espeak-ng variants, Pico en-GB, RHVoice bdl)
+ * saying single words: digits by gender, non-digit words, homophones of digits. Sentences and
+ * digit strings are not words: they are in {@link synthSpeechSets}.
+ */
 export function synthSets(synthDir: string): EvalSet[] {
-  const manifest = join(synthDir, 'manifest.json');
-  if (!existsSync(manifest)) return [];
-  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).filter((e) => e.heldOut).map((e) => ({ ...e, path: join(synthDir, e.path) }));
+  const entries = heldOutSynth(synthDir).filter((e) => e.kind === 'word');
+  if (entries.length === 0) return [];
   const set = (name: string, kind: EvalSet['kind'], f: (e: SynthEntry) => boolean): EvalSet => ({
     name,
     kind,
@@ -75,6 +92,29 @@ export function synthSets(synthDir: string): EvalSet[] {
     set('held-out non-digit words (synthetic voices)', 'non-digits', (e) => e.digit < 0 && !isHomophone(e)),
     // "won", "to", "for", "ate" sound exactly like digits: listed apart, no model can reject them.
     set('held-out homophones of digits (won, to, for, ate)', 'non-digits', (e) => e.digit < 0 && isHomophone(e)),
+  ];
+}
+
+/**
+ * Held-out synthetic voices saying more than a word: sentences without digits ('running-speech',
+ * each file's duration decoded from it) and digit strings of 3–11 digits as one utterance
+ * ('strings'). Empty when `npm run synth` has not made them.
+ */
+export function synthSpeechSets(synthDir: string): EvalSet[] {
+  const entries = heldOutSynth(synthDir);
+  const sentences = entries.filter((e) => e.kind === 'sentence');
+  const strings = entries.filter((e) => e.kind === 'string' && e.digits);
+  const seconds = (path: string) => {
+    try {
+      const audio = decodeWav(new Uint8Array(readFileSync(path)), path);
+      return audio.samples.length / audio.sampleRate;
+    } catch {
+      return 0; // unreadable: the recognizer reports it, and the set leaves it out of the duration
+    }
+  };
+  return [
+    ...(sentences.length ? [{ name: 'held-out synthetic voices, sentences without digits', kind: 'running-speech' as const, files: sentences.map((e) => ({ path: e.path, digit: -1, seconds: seconds(e.path) })) }] : []),
+    ...(strings.length ? [{ name: 'held-out synthetic voices, digit strings (3–11 digits)', kind: 'strings' as const, files: strings.map((e) => ({ path: e.path, digit: -1, digits: e.digits })) }] : []),
   ];
 }
 

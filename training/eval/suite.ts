@@ -4,22 +4,22 @@ import type { DigitClassifier } from '../../src/model/classifier';
 import type { DigitDetection } from '../../src/pipeline/recognizer';
 import { listFsdd } from '../fsdd';
 import { figure, type SetScore, scoreSet } from './score';
-import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets } from './sets';
+import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets, synthSpeechSets } from './sets';
 
 /** SNRs of the unseen-noise sets, dB. */
 export const NOISE_SNRS_DB = [20, 10, 5, 0] as const;
 
 /**
  * The evaluation suite's sets: FSDD official test, the test in unseen office noise at each
- * {@link NOISE_SNRS_DB}, the held-out synthetic voices and non-digit words (when `synthDir` has
- * a manifest), and non-speech sounds. Generated files are written once to `cacheDir`.
+ * {@link NOISE_SNRS_DB}, the held-out synthetic voices and non-digit words, their sentences
+ * without digits and digit strings (when `synthDir` has a manifest), and non-speech sounds. Generated files are written once to `cacheDir`.
  *
  * @param exceptSpeaker leave this FSDD speaker's clips out of the FSDD-based sets
  */
 export function standardSets(dataDir: string, synthDir: string, cacheDir: string, exceptSpeaker?: string): EvalSet[] {
   const fsddTest = fsddTestSet(dataDir, exceptSpeaker);
   const noiseCache = exceptSpeaker ? join(cacheDir, `without-${exceptSpeaker}`) : cacheDir;
-  return [fsddTest, ...NOISE_SNRS_DB.map((snr) => noisySet(fsddTest, snr, noiseCache)), ...synthSets(synthDir), nonSpeechSet(cacheDir)];
+  return [fsddTest, ...NOISE_SNRS_DB.map((snr) => noisySet(fsddTest, snr, noiseCache)), ...synthSets(synthDir), ...synthSpeechSets(synthDir), nonSpeechSet(cacheDir)];
 }
 
 /** The FSDD official test split (index 0–4), optionally without one speaker. */
@@ -64,7 +64,8 @@ export function atThreshold(detections: SetDetections, confidenceThreshold: numb
 
 /**
  * Streams a set through the recognizer once and scores it at `confidenceThreshold` (logged), and
- * at each of `sweep` (the set's figure per threshold: accuracy, or false-accept rate).
+ * at each of `sweep` (the set's figure per threshold: accuracy, false-accept rate, false digits
+ * per 10 minutes, or exact-string rate — see {@link figure}).
  */
 export async function recognizeSet(set: EvalSet, classifier: DigitClassifier, confidenceThreshold: number, sweep: readonly number[] = []): Promise<SetScore & { byThreshold: number[] }> {
   const detections = await detectSet(set, classifier);
@@ -73,7 +74,20 @@ export async function recognizeSet(set: EvalSet, classifier: DigitClassifier, co
   return { ...score, byThreshold: sweep.map((t) => figure(scoreSet(set, atThreshold(detections, t)))) };
 }
 
-/** "accuracy 98.67 %" or "false accepts 2.10 %". */
+/**
+ * "accuracy 98.67 %", "false accepts 2.10 %", "1.3 false digits / 10 min (12.4 min), 4.00 % of
+ * sentences with a digit", or "exact strings 81.00 %, digit error rate 3.20 %".
+ */
 export function formatScore(score: SetScore): string {
-  return score.kind === 'digits' ? `accuracy ${(100 * score.accuracy!).toFixed(2)} %` : `false accepts ${(100 * score.falseAcceptRate!).toFixed(2)} %`;
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  switch (score.kind) {
+    case 'digits':
+      return `accuracy ${pct(score.accuracy!)}`;
+    case 'non-digits':
+      return `false accepts ${pct(score.falseAcceptRate!)}`;
+    case 'running-speech':
+      return `${score.falseDigitsPer10Min!.toFixed(1)} false digits / 10 min (${(score.audioSeconds! / 60).toFixed(1)} min), ${pct(score.falseAcceptRate!)} of sentences with a digit`;
+    case 'strings':
+      return `exact strings ${pct(score.strings!.exactStringRate)}, digit error rate ${pct(score.strings!.digitErrorRate)}`;
+  }
 }

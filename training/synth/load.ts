@@ -9,14 +9,26 @@ export type SynthClip = Decoded<SynthEntry>;
 
 /**
  * The entries of `DIR/manifest.json` written by `npm run synth`, with absolute-or-cwd-relative
- * paths (`DIR/…`), in manifest order.
+ * paths (`DIR/…`), in manifest order. Entries of manifests written before Pico, RHVoice,
+ * sentences and strings existed get `engine: 'espeak'` and `kind: 'word'`.
  *
- * @throws Error naming the folder when there is no manifest (run `npm run synth` first)
+ * Digit strings and held-out sentences are evaluation material: every one is held out (checked
+ * here), so a trainer taking `!e.heldOut` never sees them; a trainer must also keep kinds
+ * 'sentence' and 'string' out of its held-out single-word sets (digit −1 does not make them
+ * non-digit *words*).
+ *
+ * @throws Error naming the folder when there is no manifest (run `npm run synth` first), or
+ *   naming a digit string that is not held out
  */
 export function readSynthManifest(dir: string): SynthEntry[] {
   const manifest = join(dir, 'manifest.json');
   if (!existsSync(manifest)) throw new Error(`no synthetic speech in ${dir} (manifest.json missing): run \`npm run synth\` first`);
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as SynthEntry[]).map((e) => ({ ...e, path: join(dir, e.path) }));
+  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as Partial<SynthEntry>[]).map(
+    (e): SynthEntry => ({ ...(e as SynthEntry), engine: e.engine ?? 'espeak', kind: e.kind ?? 'word', path: join(dir, e.path!) }),
+  );
+  const leak = entries.find((e) => e.kind === 'string' && !e.heldOut);
+  if (leak) throw new Error(`${manifest}: digit string ${leak.path} is not held out (strings are for evaluation only)`);
+  return entries;
 }
 
 /**

@@ -1,8 +1,15 @@
 /**
- * Synthetic speakers from espeak-ng (the Clean Spoken Digits idea: many synthetic voices saying
- * the digits): every English accent espeak-ng ships, combined with every voice variant whose
- * gender its variant file states. A speaker = accent + variant. Variants are held out whole
- * (in every accent) for evaluation, so held-out voices are timbres the model never heard.
+ * Synthetic speakers (the Clean Spoken Digits idea: many synthetic voices saying the digits)
+ * from three engines:
+ * - espeak-ng: every English accent it ships, combined with every voice variant whose gender
+ *   its variant file states. A speaker = accent + variant. Variants are held out whole (in
+ *   every accent) for evaluation, so held-out voices are timbres the model never heard.
+ * - SVOX Pico (`pico2wave`, Debian package libttspico-utils): its two English voices, en-US and
+ *   en-GB, both female, 16 kHz.
+ * - RHVoice (`RHVoice-test`, packages rhvoice + rhvoice-english): alan (male, Scottish English),
+ *   bdl (male, US), clb (female, US), 24 kHz.
+ * A Pico or RHVoice voice gives several speakers: the same voice at distinct pitch and rate
+ * settings ({@link TTS_STYLES}). Whole voices are held out: Pico en-GB and RHVoice bdl.
  */
 
 /** English accents of espeak-ng (espeak-ng-data/lang/gmw). */
@@ -24,23 +31,81 @@ export const ESPEAK_VARIANTS: Readonly<Record<string, Gender>> = Object.freeze({
 /** Variants kept out of training: about a quarter of each gender, fixed so runs are comparable. */
 export const HELD_OUT_VARIANTS: ReadonlySet<string> = new Set(['f2', 'Annie', 'belinda', 'steph2', 'm3', 'm7', 'Hugo', 'Lee', 'michel', 'travis']);
 
-/** One synthetic speaker. */
-export interface SynthSpeaker {
-  /** File-name-safe id, e.g. `en-us+f3` → `enus-f3` (letters and digits only, FSDD style). */
-  readonly id: string;
-  /** espeak-ng `-v` argument, e.g. `en-us+f3`. */
+/** The text-to-speech engine of a speaker. */
+export type SynthEngine = 'espeak' | 'pico' | 'rhvoice';
+
+/** Every engine, in plan order. */
+export const SYNTH_ENGINES: readonly SynthEngine[] = ['espeak', 'pico', 'rhvoice'];
+
+/** A Pico or RHVoice voice: `voice` is pico2wave's `-l` language or RHVoice-test's `-p` profile. */
+export interface TtsVoice {
+  readonly engine: 'pico' | 'rhvoice';
   readonly voice: string;
+  /** Id prefix of its speakers (letters only). */
+  readonly prefix: string;
   readonly accent: string;
-  readonly variant: string;
   readonly gender: Gender;
   readonly heldOut: boolean;
 }
 
-/** Every accent × variant speaker. */
+/**
+ * The Pico and RHVoice voices. Genders: Pico's two English voices are female; RHVoice's from
+ * each voice's voice.info (/usr/share/RHVoice/voices/NAME/voice.info). RHVoice: only alan, bdl
+ * and clb, built from the CMU ARCTIC recordings and free to use; rhvoice-english also ships
+ * lyubov and evgeniy-eng, which are under CC BY-NC-ND 4.0 (non-commercial, see
+ * /usr/share/doc/rhvoice-english/copyright), and slt, left out to keep to that vetted set.
+ * Held out: Pico en-GB (female) and RHVoice bdl (male).
+ */
+export const TTS_VOICES: readonly TtsVoice[] = [
+  { engine: 'pico', voice: 'en-US', prefix: 'picous', accent: 'en-us', gender: 'female', heldOut: false },
+  { engine: 'pico', voice: 'en-GB', prefix: 'picogb', accent: 'en-gb', gender: 'female', heldOut: true },
+  { engine: 'rhvoice', voice: 'alan', prefix: 'rhalan', accent: 'en-gb-scotland', gender: 'male', heldOut: false },
+  { engine: 'rhvoice', voice: 'bdl', prefix: 'rhbdl', accent: 'en-us', gender: 'male', heldOut: true },
+  { engine: 'rhvoice', voice: 'clb', prefix: 'rhclb', accent: 'en-us', gender: 'female', heldOut: false },
+];
+
+/**
+ * Speaker styles of a Pico or RHVoice voice: pitch and rate in percent of the voice's own
+ * (100 = unchanged; pico2wave `<pitch level>` / `<speed level>`, RHVoice-test `-t` / `-r`).
+ * Measured: both engines scale F0 and tempo proportionally to these percentages (RHVoice
+ * clamps at 50–200). Pitches stay within 85–130 % so a voice keeps its gender.
+ */
+export const TTS_STYLES: readonly { readonly pitch: number; readonly rate: number }[] = [
+  { pitch: 86, rate: 92 },
+  { pitch: 92, rate: 112 },
+  { pitch: 98, rate: 80 },
+  { pitch: 100, rate: 100 },
+  { pitch: 106, rate: 122 },
+  { pitch: 112, rate: 95 },
+  { pitch: 120, rate: 108 },
+  { pitch: 128, rate: 86 },
+];
+
+/** One synthetic speaker. */
+export interface SynthSpeaker {
+  /**
+   * File-name-safe id (letters and digits only, FSDD style): espeak-ng `en-us+f3` → `enusf3`;
+   * Pico and RHVoice: voice prefix + style index, e.g. `picous3`, `rhbdl0`.
+   */
+  readonly id: string;
+  readonly engine: SynthEngine;
+  /** espeak-ng `-v` argument (`en-us+f3`), pico2wave `-l` language (`en-GB`), or RHVoice-test `-p` profile (`bdl`). */
+  readonly voice: string;
+  readonly accent: string;
+  /** espeak-ng variant, or the Pico/RHVoice voice (`en-GB`, `bdl`): what is held out whole. */
+  readonly variant: string;
+  readonly gender: Gender;
+  readonly heldOut: boolean;
+  /** Pico/RHVoice: the speaker's pitch and rate, percent of the voice's own ({@link TTS_STYLES}). */
+  readonly style?: { readonly pitch: number; readonly rate: number };
+}
+
+/** Every espeak-ng accent × variant speaker, then every Pico and RHVoice voice × style. */
 export function synthSpeakers(): SynthSpeaker[] {
-  return ESPEAK_ACCENTS.flatMap((accent) =>
-    Object.entries(ESPEAK_VARIANTS).map(([variant, gender]) => ({
+  const espeak = ESPEAK_ACCENTS.flatMap((accent) =>
+    Object.entries(ESPEAK_VARIANTS).map(([variant, gender]): SynthSpeaker => ({
       id: `${accent}${variant}`.replace(/[^a-zA-Z0-9]/g, '').toLowerCase(),
+      engine: 'espeak',
       voice: `${accent}+${variant}`,
       accent,
       variant,
@@ -48,4 +113,8 @@ export function synthSpeakers(): SynthSpeaker[] {
       heldOut: HELD_OUT_VARIANTS.has(variant),
     })),
   );
+  const tts = TTS_VOICES.flatMap((v) =>
+    TTS_STYLES.map((style, k): SynthSpeaker => ({ id: `${v.prefix}${k}`, engine: v.engine, voice: v.voice, accent: v.accent, variant: v.voice, gender: v.gender, heldOut: v.heldOut, style })),
+  );
+  return [...espeak, ...tts];
 }
