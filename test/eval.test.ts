@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../src/audio/wav';
 import type { DigitDetection } from '../src/pipeline/recognizer';
 import { writeEvalReport } from '../training/eval/report';
-import { editDistance, figure, reportedString, scoreSet } from '../training/eval/score';
+import { editDistance, figure, reportedString, scoreSet } from '../src/cli/score';
 import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets, synthSpeechSets } from '../training/eval/sets';
 import { atThreshold, detectSet, formatScore, fsddTestSet, speakerSet } from '../training/eval/suite';
 import { encodeWav16 } from '../src/audio/wav';

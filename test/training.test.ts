@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,6 +38,15 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
     expect(report.sets[0]).toMatchObject({ name: 'FSDD official test', kind: 'digits', files: 300 });
     expect(report.sets[0].confusion).toHaveLength(10);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| FSDD official test \| 300 \| \d+\.\d+% \|/);
+    // One decision path: `digit-listener eval` on the same 300 clips gives the report's figure.
+    const folder = join(out, 'fsdd-test');
+    mkdirSync(folder);
+    const fsddDir = resolve(ROOT, '../shared/datasets/fsdd/recordings');
+    for (const f of readdirSync(fsddDir).filter((n) => /_[0-4]\.wav$/.test(n))) symlinkSync(join(fsddDir, f), join(folder, f));
+    const cli = await run(process.execPath, ['bin/digit-listener.js', 'eval', '--model', out, folder], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const m = /accuracy (\d+\.\d+)% \((\d+)\/300\)/.exec(cli.stdout);
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBe(Math.round(report.sets[0].accuracy * 300));
     await initWasmBackend();
     const model = await DigitClassifier.load(fileSystemModel(out), out);
     expect(model.metadata.labels[7]).toBe('seven');

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SetScore } from './eval/score';
+import type { SetScore } from '../src/cli/score';
 
 /** Everything the trainer reports about one exported model. */
 export interface TrainingReport {

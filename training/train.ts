@@ -49,7 +49,7 @@ import { DEFAULT_PIPELINE_CONFIG } from '../src/pipeline/streaming-pipeline';
 import { initWasmBackend } from '../src/model/backend';
 import { DigitClassifier } from '../src/model/classifier';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/pipeline/recognizer';
-import type { SetScore } from './eval/score';
+import type { SetScore } from '../src/cli/score';
 import { synthSets } from './eval/sets';
 import { speechCommandsSets } from './eval/speech-commands-sets';
 import { fsddTestSet, recognizeSet } from './eval/suite';

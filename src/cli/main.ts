@@ -9,8 +9,7 @@
  * 2 usage error or the model could not be loaded.
  */
 import '@tensorflow/tfjs-backend-wasm';
-import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initWasmBackend } from '../model/backend';
 import { DigitClassifier } from '../model/classifier';
@@ -18,6 +17,7 @@ import { fileSystemModel } from '../model/node-io';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type DigitDetection } from '../pipeline/recognizer';
 import { DEFAULT_MODEL_DIR } from './paths';
 import { recognizeFile } from './recognize-file';
+import { atThreshold, detectSet, type EvalSet, labelledFolder, scoreSet } from './score';
 
 
 const USAGE = `Usage:
@@ -99,46 +99,31 @@ async function main(argv: string[]): Promise<number> {
     return failed ? 1 : 0;
   }
 
-  // eval
+  // eval: the same scoring as `npm run eval` and the trainer's report (./score.ts).
   const dir = rest[0];
-  let files: string[];
+  let set: EvalSet;
   try {
-    files = readdirSync(dir).filter((n) => /^\d_.*\.wav$/i.test(n)).sort();
+    set = labelledFolder(basename(dir), dir);
   } catch (error) {
     process.stderr.write(`digit-listener: cannot read folder ${dir}: ${(error as Error).message}\n`);
     return 2;
   }
-  if (files.length === 0) {
+  if (set.files.length === 0) {
     process.stderr.write(`digit-listener: no {digit}_*.wav files in ${dir}\n`);
     return 2;
   }
-  let correct = 0;
-  let none = 0;
-  let several = 0;
-  let unreadable = 0;
-  const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
-  for (const name of files) {
-    const truth = Number(name[0]);
-    try {
-      const digits = await recognizeFile(join(dir, name), classifier, { confidenceThreshold });
-      if (digits.length === 0) none++;
-      else if (digits.length > 1) several++;
-      else {
-        confusion[truth][digits[0].digit]++;
-        if (digits[0].digit === truth) correct++;
-      }
-    } catch (error) {
-      unreadable++;
-      process.stderr.write(`digit-listener: ${(error as Error).message}\n`);
-    }
-  }
-  const total = files.length;
+  const detections = await detectSet(set, classifier, (message) => process.stderr.write(`digit-listener: ${message}\n`));
+  const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
+  const total = score.files;
+  const correct = Math.round(score.accuracy! * total);
+  const wrong = total - correct - score.noDigit! - score.severalDigits! - score.unreadable;
   process.stdout.write(
-    `${basename(dir)}: accuracy ${((100 * correct) / total).toFixed(2)}% (${correct}/${total}); ` +
-      `no digit ${none}, several digits ${several}, wrong digit ${total - correct - none - several - unreadable}, unreadable ${unreadable}\n`,
+    `${set.name}: accuracy ${((100 * correct) / total).toFixed(2)}% (${correct}/${total}); ` +
+      `no digit ${score.noDigit}, several digits ${score.severalDigits}, wrong digit ${wrong}, unreadable ${score.unreadable}\n`,
   );
+  const confusion = score.confusion!.map((row) => row.slice(0, 10));
   process.stdout.write(`confusion (rows true 0-9, columns predicted 0-9):\n${confusion.map((r, i) => `  ${i}: ${r.map((v) => String(v).padStart(3)).join(' ')}`).join('\n')}\n`);
-  return unreadable > 0 ? 1 : 0;
+  return score.unreadable > 0 ? 1 : 0;
 }
 
 function round(x: number, digits: number): number {

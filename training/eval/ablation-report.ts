@@ -1,4 +1,4 @@
-import { figure, figureName, figurePoints, formatFigure, type SetScore } from './score';
+import { figure, figureName, figurePoints, formatFigure, type SetScore } from '../../src/cli/score';
 
 /** What `npm run ablation` measured. */
 export interface AblationReport {

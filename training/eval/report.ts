@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AblationReport, ablationRows } from './ablation-report';
-import { figureName, formatFigure, type SetScore } from './score';
+import { figureName, formatFigure, type SetScore } from '../../src/cli/score';
 import type { EvalSet } from './sets';
 
 /** Everything `npm run eval` measured. */

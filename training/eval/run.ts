@@ -27,7 +27,7 @@ import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/pipeline/recognizer';
 import { DEFAULT_FSDD_DIR, listFsdd } from '../fsdd';
 import { DEFAULT_SYNTH_DIR } from '../synth/generate';
 import { type EvalReport, writeEvalReport } from './report';
-import type { SetScore } from './score';
+import type { SetScore } from '../../src/cli/score';
 import { labelledFolder } from './sets';
 import { recognizeSet, speakerSet, standardSets } from './suite';
 

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { EvalFile, EvalSet } from '../../src/cli/score';
 import { basename, join } from 'node:path';
 import { decodeWav, encodeWav16 } from '../../src/audio/wav';
 import { nonSpeechSound } from '../nonspeech';
@@ -8,38 +9,8 @@ import type { SynthEntry } from '../synth/generate';
 import { readSynthManifest } from '../synth/load';
 import { NEAR_MISS_HOMOPHONES } from '../synth/words';
 
-/** One labelled evaluation file: `digit` 0–9, or -1 where no digit must be reported. */
-export interface EvalFile {
-  readonly path: string;
-  readonly digit: number;
-  /** 'strings' sets: the digits said, in order (e.g. "3791"); `digit` is -1. */
-  readonly digits?: string;
-  /** 'running-speech' sets: the file's duration in seconds (0 if it could not be decoded). */
-  readonly seconds?: number;
-}
-
-/**
- * A named evaluation set. `kind` says how it is scored: 'digits' (one digit per file),
- * 'non-digits' (no digit may be reported), 'running-speech' (sentences without digits: false
- * digits per 10 minutes), 'strings' (several digits per file, in order).
- */
-export interface EvalSet {
-  readonly name: string;
-  readonly kind: 'digits' | 'non-digits' | 'running-speech' | 'strings';
-  readonly files: EvalFile[];
-  /** For noise sets: the SNR in dB. */
-  readonly snrDb?: number;
-}
-
-/** Files named `{digit}_*.wav` in a folder (FSDD style), labelled by their first character. */
-export function labelledFolder(name: string, dir: string, filter: (file: string) => boolean = () => true): EvalSet {
-  const files = readdirSync(dir)
-    .filter((n) => /^\d_.*\.wav$/i.test(n) && filter(n))
-    .sort()
-    .map((n) => ({ path: join(dir, n), digit: Number(n[0]) }));
-  return { name, kind: 'digits', files };
-}
-
+export type { EvalFile, EvalSet } from '../../src/cli/score';
+export { labelledFolder } from '../../src/cli/score';
 /**
  * FSDD test clips in "office" noise (a type training never sees) at `snrDb`: each clip gets 0.5 s
  * of noise before and after, SNR measured against the clip's RMS. Written once to `cacheDir`.

@@ -1,9 +1,8 @@
 import { join, resolve } from 'node:path';
-import { recognizeFile } from '../../src/cli/recognize-file';
 import type { DigitClassifier } from '../../src/model/classifier';
-import type { DigitDetection } from '../../src/pipeline/recognizer';
 import { listFsdd } from '../fsdd';
-import { figure, type SetScore, scoreSet } from './score';
+import { atThreshold, detectSet, figure, type SetScore, scoreSet } from '../../src/cli/score';
+export { atThreshold, detectSet, type SetDetections } from '../../src/cli/score';
 import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets, synthSpeechSets } from './sets';
 
 /** SNRs of the unseen-noise sets, dB. */
@@ -33,33 +32,6 @@ export function speakerSet(dataDir: string, speaker: string, name: string): Eval
     .filter((c) => c.speaker === speaker)
     .map((c) => ({ path: c.path, digit: c.digit }));
   return { name, kind: 'digits', files };
-}
-
-/** Per file of a set, every digit the recognizer found at confidence threshold 0 (null: unreadable). */
-export type SetDetections = (DigitDetection[] | null)[];
-
-/**
- * Streams every file of a set through the CLI's recognizer with threshold 0, so any threshold
- * can be applied afterwards ({@link atThreshold}): the recognizer decides each utterance alone,
- * so filtering by confidence gives exactly what a run at that threshold gives. An unreadable file
- * is reported (naming it) and kept as null; the others go on.
- */
-export async function detectSet(set: EvalSet, classifier: DigitClassifier): Promise<SetDetections> {
-  const detections: SetDetections = [];
-  for (const f of set.files) {
-    try {
-      detections.push(await recognizeFile(f.path, classifier, { confidenceThreshold: 0 }));
-    } catch (error) {
-      console.warn(`  ${(error as Error).message}`);
-      detections.push(null);
-    }
-  }
-  return detections;
-}
-
-/** The detections a run at `confidenceThreshold` (0–1) would report. */
-export function atThreshold(detections: SetDetections, confidenceThreshold: number): SetDetections {
-  return detections.map((d) => d && d.filter((x) => x.confidence >= confidenceThreshold));
 }
 
 /**

@@ -1,5 +1,77 @@
-import type { DigitDetection } from '../../src/pipeline/recognizer';
-import type { EvalSet } from './sets';
+/**
+ * Scoring of labelled audio files through the product's decision path, shared by
+ * `digit-listener eval`, `npm run eval` and the trainer's report: each file is streamed through
+ * the recognizer ({@link detectSet}, the code `digit-listener recognize` runs) and the digits it
+ * reports are scored ({@link scoreSet}).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DigitClassifier } from '../model/classifier';
+import type { DigitDetection } from '../pipeline/recognizer';
+import { recognizeFile } from './recognize-file';
+
+/** One labelled evaluation file: `digit` 0–9, or -1 where no digit must be reported. */
+export interface EvalFile {
+  readonly path: string;
+  readonly digit: number;
+  /** 'strings' sets: the digits said, in order (e.g. "3791"); `digit` is -1. */
+  readonly digits?: string;
+  /** 'running-speech' sets: the file's duration in seconds (0 if it could not be decoded). */
+  readonly seconds?: number;
+}
+
+/**
+ * A named evaluation set. `kind` says how it is scored: 'digits' (one digit per file),
+ * 'non-digits' (no digit may be reported), 'running-speech' (sentences without digits: false
+ * digits per 10 minutes), 'strings' (several digits per file, in order).
+ */
+export interface EvalSet {
+  readonly name: string;
+  readonly kind: 'digits' | 'non-digits' | 'running-speech' | 'strings';
+  readonly files: EvalFile[];
+  /** For noise sets: the SNR in dB. */
+  readonly snrDb?: number;
+}
+
+/**
+ * Files named `{digit}_*.wav` in a folder (FSDD style), labelled by their first character, sorted.
+ *
+ * @throws Error from readdirSync if the folder cannot be read
+ */
+export function labelledFolder(name: string, dir: string, filter: (file: string) => boolean = () => true): EvalSet {
+  const files = readdirSync(dir)
+    .filter((n) => /^\d_.*\.wav$/i.test(n) && filter(n))
+    .sort()
+    .map((n) => ({ path: join(dir, n), digit: Number(n[0]) }));
+  return { name, kind: 'digits', files };
+}
+
+/** Per file of a set, every digit the recognizer found (null: the file could not be read). */
+export type SetDetections = (DigitDetection[] | null)[];
+
+/**
+ * Streams every file of a set through the CLI's recognizer with threshold 0, so any threshold
+ * can be applied afterwards ({@link atThreshold}): the recognizer decides each utterance alone,
+ * so filtering by confidence gives exactly what a run at that threshold gives. An unreadable file
+ * is reported through `onError` (its message names it) and kept as null; the others go on.
+ */
+export async function detectSet(set: EvalSet, classifier: DigitClassifier, onError: (message: string) => void = (m) => console.warn(`  ${m}`)): Promise<SetDetections> {
+  const detections: SetDetections = [];
+  for (const f of set.files) {
+    try {
+      detections.push(await recognizeFile(f.path, classifier, { confidenceThreshold: 0 }));
+    } catch (error) {
+      onError((error as Error).message);
+      detections.push(null);
+    }
+  }
+  return detections;
+}
+
+/** The detections a run at `confidenceThreshold` (0–1) would report. */
+export function atThreshold(detections: SetDetections, confidenceThreshold: number): SetDetections {
+  return detections.map((d) => d && d.filter((x) => x.confidence >= confidenceThreshold));
+}
 
 /** Digit-string length buckets of the 'strings' sets (inclusive): short codes, PINs, phone numbers. */
 export const STRING_LENGTH_BUCKETS: readonly (readonly [number, number])[] = [
