@@ -223,4 +223,30 @@ describe('running speech and digit strings', () => {
     expect(md).toMatch(/\| sentences \(false digits \/ 10 min\) \| 2\.0 \| 0\.5 \|/);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<td>  5–7 digits</td><td>0</td>');
   });
+
+  it('draws the operating curve of the threshold: real held-out digits against false accepts and false digits in sentences', () => {
+    const digits: EvalSet = { name: 'Speech Commands digits, held-out speakers', kind: 'digits', files: [{ path: 'd.wav', digit: 3 }] };
+    writeEvalReport(dir, {
+      model: 'm',
+      createdAt: 'now',
+      confidenceThreshold: 0.5,
+      sets: [scoreSet(digits, [[hit(3)]])],
+      thresholds: {
+        thresholds: [0.3, 0.5, 0.9],
+        sets: [
+          { name: 'Speech Commands digits, held-out speakers', kind: 'digits', values: [0.95, 0.9, 0.7] },
+          { name: 'Speech Commands non-digit words, held-out speakers', kind: 'non-digits', values: [0.2, 0.1, 0.02] },
+          { name: 'sentences', kind: 'running-speech', values: [30, 12, 1] },
+        ],
+      },
+      seconds: 1,
+    });
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const curves = html.match(/<figure><svg[^>]*aria-label="[^"]*per (confidence )?threshold"[\s\S]*?<\/figure>/g) ?? [];
+    expect(curves).toHaveLength(2);
+    // One labelled point per threshold on each curve.
+    for (const curve of curves) expect(curve.match(/<circle/g)).toHaveLength(3);
+    expect(curves[0]).toContain('>0.9</text>');
+    expect(curves[1]).toContain('false digits per 10 min of sentences');
+  });
 });

@@ -75,6 +75,26 @@ function lineSvg(title: string, xs: number[], series: { name: string; ys: number
   return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}">${grid}${xTicks}${lines}<text x="${w / 2}" y="${h - 2}" text-anchor="middle" font-size="11">${esc(xLabel)}</text></svg><figcaption>${esc(title)}</figcaption></figure>`;
 }
 
+/**
+ * The operating curve of the confidence threshold: digit accuracy (y) against false accepts (x),
+ * one point per threshold, labelled with it.
+ */
+function tradeoffSvg(title: string, thresholds: number[], accuracy: number[], falseAccepts: number[], xLabel: string, xIsRate: boolean): string {
+  const w = 440;
+  const h = 260;
+  const left = 48;
+  const bottom = 34;
+  const xMax = Math.max(...falseAccepts, xIsRate ? 0.05 : 1) * 1.1;
+  const yMin = Math.max(0, Math.floor(Math.min(...accuracy) * 10) / 10 - 0.1);
+  const X = (x: number) => left + (x / xMax) * (w - left - 16);
+  const Y = (y: number) => h - bottom - ((y - yMin) / (1 - yMin)) * (h - bottom - 14);
+  const yGrid = [0, 0.25, 0.5, 0.75, 1].map((f) => yMin + f * (1 - yMin)).map((y) => `<line x1="${left}" x2="${w - 16}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${left - 4}" y="${Y(y) + 4}" text-anchor="end" font-size="10">${Math.round(y * 100)}%</text>`).join('');
+  const xGrid = [0, 0.25, 0.5, 0.75, 1].map((f) => f * xMax).map((x) => `<text x="${X(x)}" y="${h - bottom + 14}" text-anchor="middle" font-size="10">${xIsRate ? `${(x * 100).toFixed(1)}%` : x.toFixed(1)}</text>`).join('');
+  const points = thresholds.map((_, i) => `${X(falseAccepts[i])},${Y(accuracy[i])}`).join(' ');
+  const marks = thresholds.map((t, i) => `<circle cx="${X(falseAccepts[i])}" cy="${Y(accuracy[i])}" r="3" fill="#0b57d0"/><text x="${X(falseAccepts[i]) + 5}" y="${Y(accuracy[i]) - 5}" font-size="10">${t}</text>`).join('');
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}">${yGrid}${xGrid}<polyline fill="none" stroke="#0b57d0" stroke-width="2" points="${points}"/>${marks}<text x="${w / 2}" y="${h - 2}" text-anchor="middle" font-size="11">${esc(xLabel)}</text></svg><figcaption>${esc(title)}</figcaption></figure>`;
+}
+
 /** The summary rows of one set: one, plus one per length bucket for digit strings. */
 function setRows(s: SetScore): string[][] {
   switch (s.kind) {
@@ -139,6 +159,16 @@ ${sweep ? `\n## Confidence threshold trade-off\n\nThe same detections scored at 
     ? lineSvg('Training curve', r.training.map((e) => e.epoch), [{ name: 'validation accuracy', colour: '#0b57d0', ys: r.training.map((e) => e.validationAccuracy) }], 0, 1, 'epoch') +
       lineSvg('Training loss', r.training.map((e) => e.epoch), [{ name: 'loss', colour: '#b3261e', ys: r.training.map((e) => e.loss) }], 0, Math.max(...r.training.map((e) => e.loss)), 'epoch')
     : '';
+  // The operating curves: real held-out digits against real held-out words and against read sentences.
+  const series = (name: string) => r.thresholds?.sets.find((x) => x.name === name)?.values;
+  const realDigits = series('Speech Commands digits, held-out speakers');
+  const realWords = series('Speech Commands non-digit words, held-out speakers');
+  const sentences = r.thresholds?.sets.find((x) => x.kind === 'running-speech')?.values;
+  const tradeoff =
+    r.thresholds && realDigits && realWords
+      ? tradeoffSvg('Real held-out speakers: digit accuracy vs false accepts on their non-digit words, per confidence threshold', r.thresholds.thresholds, realDigits, realWords, 'false accepts (Speech Commands non-digit words)', true) +
+        (sentences ? tradeoffSvg('Digit accuracy (real held-out speakers) vs false digits in sentences read by held-out voices, per threshold', r.thresholds.thresholds, realDigits, sentences, 'false digits per 10 min of sentences', false) : '')
+      : '';
   const matrices = r.sets
     .filter((s) => s.confusion)
     .map((s) => `<figure>${confusionSvg(s.confusion!)}<figcaption>${esc(s.name)}: ${pct(s.accuracy)}</figcaption></figure>`)
@@ -147,7 +177,7 @@ ${sweep ? `\n## Confidence threshold trade-off\n\nThe same detections scored at 
 <style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1f1f1f}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}figure{display:inline-block;margin:1rem}figcaption{font-size:.9rem}</style></head>
 <body><h1>Evaluation: ${esc(r.model)}</h1><p>${esc(r.createdAt)} — through the CLI's streaming path; correct = exactly one digit, the right one (threshold ${r.confidenceThreshold}).</p>
 <table><tr><th>set</th><th>files</th><th>result</th></tr>${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>
-${sweep ? `<h2>Confidence threshold trade-off</h2>${htmlTable(sweep)}` : ''}${ablation ? `<h2>Ablation</h2><p>${r.ablation!.epochs}-epoch models trained without ${esc(r.ablation!.speaker)}; change in points when one augmentation is removed (accuracy: negative = it helps; false accepts: positive = it helps).</p>${htmlTable(ablation)}` : ''}
+${sweep ? `<h2>Confidence threshold trade-off</h2>${tradeoff}${htmlTable(sweep)}` : ''}${ablation ? `<h2>Ablation</h2><p>${r.ablation!.epochs}-epoch models trained without ${esc(r.ablation!.speaker)}; change in points when one augmentation is removed (accuracy: negative = it helps; false accepts: positive = it helps).</p>${htmlTable(ablation)}` : ''}
 <h2>Accuracy vs SNR</h2>${snrChart}<h2>Training</h2>${curve}<h2>Confusion matrices</h2><p>Rows: true digit; columns: reported digit, – none.</p>${matrices}</body></html>
 `;
   writeFileSync(join(dir, 'report.md'), md);

@@ -6,17 +6,24 @@
  * - held-out synthetic voices (female, male) and their non-digit words, if `npm run synth` ran;
  *   their sentences without digits (false digits per 10 minutes) and digit strings of 3–11
  *   digits (exact-string and digit error rates, per length);
+ * - Speech Commands (--speech-commands DIR, default ../shared/datasets/speech-commands when it is
+ *   there): digits and non-digit words of the speakers training never heard (false accepts),
+ *   and held-out background-noise clips;
  * - non-speech sounds and noise (false accepts);
- * - with --loso: leave-one-speaker-out over the six FSDD speakers (fold models trained into
- *   .cache/loso/<speaker> if missing, then tested on all of that speaker's clips).
+ * - with --loso: leave-one-speaker-out over the six FSDD speakers (fold models trained with the
+ *   shipped recipe into .cache/loso/<recipe>/<speaker> if missing, then tested on all of that
+ *   speaker's clips). <recipe> hashes the code and data that make a model (training/, the
+ *   frontend, gate, pipeline and model code, the synthetic manifest, the fold epochs), so a
+ *   changed recipe trains new folds instead of reusing another recipe's.
  * Writes report.md / report.html (pictures) / report.json to --out (default reports/eval).
  *
- * Usage: npm run eval -- [--model DIR] [--out DIR] [--threshold P] [--loso [--loso-epochs N] [--loso-parallel N]]
+ * Usage: npm run eval -- [--model DIR] [--out DIR] [--threshold P] [--speech-commands DIR] [--loso [--loso-epochs N] [--loso-parallel N]]
  *        npm run eval -- --dir FOLDER      (just a folder of labelled {digit}_*.wav files)
  */
 import '@tensorflow/tfjs-backend-wasm';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
@@ -25,6 +32,7 @@ import { DigitClassifier } from '../../src/model/classifier';
 import { fileSystemModel } from '../../src/model/node-io';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/pipeline/recognizer';
 import { DEFAULT_FSDD_DIR, listFsdd } from '../fsdd';
+import { DEFAULT_SPEECH_COMMANDS_DIR } from '../speech-commands';
 import { DEFAULT_SYNTH_DIR } from '../synth/generate';
 import { type EvalReport, writeEvalReport } from './report';
 import type { SetScore } from '../../src/cli/score';
@@ -32,7 +40,7 @@ import { labelledFolder } from './sets';
 import { recognizeSet, speakerSet, standardSets } from './suite';
 
 /** Confidence thresholds of the trade-off table. */
-const THRESHOLD_SWEEP = [0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95] as const;
+const THRESHOLD_SWEEP = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] as const;
 
 const run = promisify(execFile);
 
@@ -48,16 +56,35 @@ const { values: args } = parseArgs({
     loso: { type: 'boolean', default: false },
     'loso-epochs': { type: 'string', default: '12' },
     'loso-parallel': { type: 'string', default: '2' },
+    'speech-commands': { type: 'string' },
   },
 });
 const confidenceThreshold = Number(args.threshold);
+
+const speechCommandsDir = args['speech-commands'] ?? (existsSync(DEFAULT_SPEECH_COMMANDS_DIR) ? DEFAULT_SPEECH_COMMANDS_DIR : undefined);
+
+/**
+ * The identity of the recipe that trains a fold: a hash of every source file that decides a
+ * model (training/, src/frontend, src/vad, src/pipeline, src/model), the synthetic manifest,
+ * the data folders and the fold epochs. 16 hex digits.
+ */
+function losoRecipeKey(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []));
+  for (const file of ['training', 'src/frontend', 'src/vad', 'src/pipeline', 'src/model'].flatMap(walk).sort()) hash.update(file).update(readFileSync(file));
+  const manifest = join(args.synth!, 'manifest.json');
+  if (existsSync(manifest)) hash.update(readFileSync(manifest));
+  hash.update(JSON.stringify([resolve(args.data!), speechCommandsDir && resolve(speechCommandsDir), args['loso-epochs']]));
+  return hash.digest('hex').slice(0, 16);
+}
 
 /** Trains (if needed) and scores the six leave-one-speaker-out folds. */
 async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
   const clips = listFsdd(resolve(args.data!));
   const speakers = [...new Set(clips.map((c) => c.speaker))].sort();
   const folds: NonNullable<EvalReport['loso']> = [];
-  const foldDir = (speaker: string) => resolve('.cache/loso', speaker);
+  const recipe = losoRecipeKey();
+  const foldDir = (speaker: string) => resolve('.cache/loso', recipe, speaker);
   // Folds train --loso-parallel at a time: with the shipped recipe's features cached, a fold
   // uses one core.
   const missing = speakers.filter((speaker) => !existsSync(join(foldDir(speaker), 'model.json')));
@@ -65,7 +92,8 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
     for (let speaker = missing.shift(); speaker; speaker = missing.shift()) {
       console.log(`training the fold without ${speaker} (${args['loso-epochs']} epochs) → ${foldDir(speaker)}`);
       const synth = existsSync(join(args.synth!, 'manifest.json')) ? ['--synth', args.synth!] : ['--no-synth'];
-      await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs']!, '--out', foldDir(speaker), '--data', args.data!, ...synth], { maxBuffer: 64 << 20 });
+      const sc = speechCommandsDir ? ['--speech-commands', speechCommandsDir] : ['--no-speech-commands'];
+      await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs']!, '--out', foldDir(speaker), '--data', args.data!, ...synth, ...sc], { maxBuffer: 64 << 20 });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Number(args['loso-parallel'])) }, trainFolds));
@@ -89,7 +117,8 @@ async function main(): Promise<void> {
     return;
   }
   mkdirSync(args.cache!, { recursive: true });
-  const sets = standardSets(args.data!, args.synth!, args.cache!);
+  if (!speechCommandsDir) console.warn(`no Speech Commands in ${DEFAULT_SPEECH_COMMANDS_DIR}: held-out real speakers are not evaluated (--speech-commands DIR)`);
+  const sets = standardSets(args.data!, args.synth!, args.cache!, undefined, speechCommandsDir && resolve(speechCommandsDir));
   if (!sets.some((s) => s.name.startsWith('held-out'))) console.warn(`no synthetic voices in ${args.synth}: run \`npm run synth\` to evaluate them`);
   const scores: SetScore[] = [];
   const sweep: NonNullable<EvalReport['thresholds']> = { thresholds: [...THRESHOLD_SWEEP], sets: [] };

@@ -3,6 +3,7 @@ import type { DigitClassifier } from '../../src/model/classifier';
 import { listFsdd } from '../fsdd';
 import { atThreshold, detectSet, figure, type SetScore, scoreSet } from '../../src/cli/score';
 export { atThreshold, detectSet, type SetDetections } from '../../src/cli/score';
+import { speechCommandsSets } from './speech-commands-sets';
 import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets, synthSpeechSets } from './sets';
 
 /** SNRs of the unseen-noise sets, dB. */
@@ -11,14 +12,24 @@ export const NOISE_SNRS_DB = [20, 10, 5, 0] as const;
 /**
  * The evaluation suite's sets: FSDD official test, the test in unseen office noise at each
  * {@link NOISE_SNRS_DB}, the held-out synthetic voices and non-digit words, their sentences
- * without digits and digit strings (when `synthDir` has a manifest), and non-speech sounds. Generated files are written once to `cacheDir`.
+ * without digits and digit strings (when `synthDir` has a manifest), the held-out speakers of
+ * Speech Commands (when `speechCommandsDir` is given), and non-speech sounds. Generated files are
+ * written once to `cacheDir`.
  *
  * @param exceptSpeaker leave this FSDD speaker's clips out of the FSDD-based sets
+ * @param speechCommandsDir a Speech Commands folder (training/speech-commands.ts): its held-out speakers' digits, words and noise
  */
-export function standardSets(dataDir: string, synthDir: string, cacheDir: string, exceptSpeaker?: string): EvalSet[] {
+export function standardSets(dataDir: string, synthDir: string, cacheDir: string, exceptSpeaker?: string, speechCommandsDir?: string): EvalSet[] {
   const fsddTest = fsddTestSet(dataDir, exceptSpeaker);
   const noiseCache = exceptSpeaker ? join(cacheDir, `without-${exceptSpeaker}`) : cacheDir;
-  return [fsddTest, ...NOISE_SNRS_DB.map((snr) => noisySet(fsddTest, snr, noiseCache)), ...synthSets(synthDir), ...synthSpeechSets(synthDir), nonSpeechSet(cacheDir)];
+  return [
+    fsddTest,
+    ...NOISE_SNRS_DB.map((snr) => noisySet(fsddTest, snr, noiseCache)),
+    ...(speechCommandsDir ? speechCommandsSets(speechCommandsDir) : []),
+    ...synthSets(synthDir),
+    ...synthSpeechSets(synthDir),
+    nonSpeechSet(cacheDir),
+  ];
 }
 
 /** The FSDD official test split (index 0–4), optionally without one speaker. */
