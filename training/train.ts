@@ -13,6 +13,7 @@
  *                         [--time-stride N]        (stride of the first conv along time)
  *                         [--speech-commands DIR | --no-speech-commands] [--sc-digit-takes N]
  *                         [--sc-other-fraction F] [--phrases N] [--vtlp P] [--real-noise P]
+ *                         [--babble-from real|synth|fsdd]
  * Speech Commands (`--speech-commands DIR`, default ../shared/datasets/speech-commands when it is
  * there; any version in the standard layout, e.g. the full v0.02 download with 2,618 speakers):
  * its digit words are digit classes, seen N times per epoch each (fresh augmentation each time);
@@ -113,6 +114,7 @@ const { values: args } = parseArgs({
     phrases: { type: 'string', default: '300' },
     vtlp: { type: 'string', default: String(D.vtlpProbability) },
     'real-noise': { type: 'string', default: String(D.realNoiseProbability) },
+    'babble-from': { type: 'string' },
     filters: { type: 'string', default: DEFAULT_MODEL_SHAPE.filters.join(',') },
     dense: { type: 'string', default: String(DEFAULT_MODEL_SHAPE.denseUnits) },
     'time-stride': { type: 'string', default: String(DEFAULT_MODEL_SHAPE.firstTimeStride ?? 1) },
@@ -276,13 +278,22 @@ async function main(): Promise<void> {
   // A file SoX cannot read gets no copies (a warning); decoding it then reports and skips it.
   const noCopies = (message: string) => console.warn(`no pitch-shifted copies: ${message}`);
   const pitchCopies = augmentConfig.pitchProbability > 0 ? Object.fromEntries(await pitchShiftedCopies(train.map((c) => c.path), undefined, noCopies)) : {};
+  /** Babble from real voices when there are any, else synthetic ones, else FSDD; --babble-from picks one. */
+  function babbleFrom(): ClipSources['babbleFrom'] {
+    const available = { real: scTrain.some((c) => c.digit === OTHER), synth: synthTrain.length > 0, fsdd: true };
+    const chosen = args['babble-from'];
+    if (chosen === undefined) return available.real ? 'real' : available.synth ? 'synth' : 'fsdd';
+    if (chosen !== 'real' && chosen !== 'synth' && chosen !== 'fsdd') throw new RangeError(`--babble-from must be real, synth or fsdd, got ${chosen}`);
+    if (!available[chosen]) throw new RangeError(`--babble-from ${chosen}: no such clips in this run (real needs --speech-commands, synth needs --synth)`);
+    return chosen;
+  }
   const sources: ClipSources = {
     fsdd: train.map((c) => ({ path: c.path, digit: c.digit })),
     pitchCopies,
     synth: synthTrain,
     real: scTrain,
     noise: scNoise,
-    babbleFrom: scTrain.some((c) => c.digit === OTHER) ? 'real' : synthTrain.length > 0 ? 'synth' : 'fsdd',
+    babbleFrom: babbleFrom(),
   };
   const recipe: FeatureRecipe = { seed, augment: augmentConfig, shape: { frames: windowFrames, melBins } };
   const cacheDir = recipeCacheDir(resolve(args['feature-cache']!), recipe, {

@@ -1,7 +1,7 @@
 /**
  * `npm run ablation` — what each augmentation adds, on each evaluation set.
  *
- * Trains the shipped recipe (FSDD + synthetic voices) once as it is and once per augmentation
+ * Trains the shipped recipe (FSDD + synthetic voices + Speech Commands) once as it is and once per augmentation
  * with that augmentation switched off (everything else, the seed included, unchanged: an
  * augmentation at probability 0 draws no random numbers), all without one FSDD speaker
  * (--speaker, default nicolas, the hardest leave-one-speaker-out fold) and all with a short
@@ -28,6 +28,7 @@ import { initWasmBackend } from '../../src/model/backend';
 import { DigitClassifier } from '../../src/model/classifier';
 import { fileSystemModel } from '../../src/model/node-io';
 import { DEFAULT_FSDD_DIR } from '../fsdd';
+import { DEFAULT_SPEECH_COMMANDS_DIR } from '../speech-commands';
 import { DEFAULT_SYNTH_DIR } from '../synth/generate';
 import { type AblationReport, ablationMarkdown } from './ablation-report';
 import { recognizeSet, speakerSet, standardSets } from './suite';
@@ -48,6 +49,11 @@ export const ABLATION_VARIANTS: readonly { name: string; without: string; flags:
   { name: 'no-reverb', without: 'room reverberation RT60 0.1–0.8 s', flags: ['--reverb', '0'] },
   { name: 'no-telephone', without: 'telephone band-limit 300–3400 Hz', flags: ['--telephone', '0'] },
   { name: 'no-specaugment', without: 'SpecAugment masks', flags: ['--no-spec-augment'] },
+  { name: 'no-speech-commands', without: 'real Speech Commands voices (digits, non-digit words, phrases, real noise and babble)', flags: ['--no-speech-commands'] },
+  { name: 'no-vtlp', without: 'VTLP (mel warp 0.87–1.15)', flags: ['--vtlp', '0'] },
+  { name: 'no-real-noise', without: 'real background noise (Speech Commands _silence_)', flags: ['--real-noise', '0'] },
+  { name: 'synth-babble', without: 'babble from real voices (babble from the synthetic voices instead)', flags: ['--babble-from', 'synth'] },
+  { name: 'no-phrases', without: 'real words glued into phrases as "not a digit"', flags: ['--phrases', '0'] },
 ];
 
 /** Flags every ablation model shares besides --exclude-speaker and --epochs. */
@@ -63,6 +69,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: DEFAULT_FSDD_DIR },
     synth: { type: 'string', default: DEFAULT_SYNTH_DIR },
     cache: { type: 'string', default: '.cache/eval' },
+    'speech-commands': { type: 'string', default: DEFAULT_SPEECH_COMMANDS_DIR },
   },
 });
 
@@ -76,7 +83,8 @@ async function main(): Promise<void> {
   const speaker = args.speaker!;
   const only = args.only?.split(',');
   const variants = only ? only.map((name) => ABLATION_VARIANTS.find((v) => v.name === name) ?? fail(`--only: no variant ${name}`)) : ABLATION_VARIANTS;
-  const sets = [...standardSets(args.data!, args.synth!, args.cache!, speaker), speakerSet(args.data!, speaker, `FSDD ${speaker}, unseen speaker (all clips)`)];
+  const sc = existsSync(args['speech-commands']!) ? resolve(args['speech-commands']!) : undefined;
+  const sets = [...standardSets(args.data!, args.synth!, args.cache!, speaker, sc), speakerSet(args.data!, speaker, `FSDD ${speaker}, unseen speaker (all clips)`)];
   const report: AblationReport = { epochs: Number(args.epochs), baseFlags: BASE_FLAGS, confidenceThreshold: Number(args.threshold), speaker, createdAt: new Date().toISOString(), variants: [] };
   for (const variant of variants) {
     const dir = resolve('.cache/ablation', variant.name);
