@@ -46,12 +46,12 @@ describe('uint8 weight quantization', () => {
 });
 
 describe('the shipped model', () => {
-  it('is uint8-quantized in its manifest, ≤ 64 KB, and loads with matching metadata', async () => {
+  it('is uint8-quantized in its manifest, ≤ 256 KB (issue 12), and loads with matching metadata', async () => {
     const json = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8'));
     const weights = json.weightsManifest[0].weights as { quantization?: { dtype: string } }[];
     expect(weights.length).toBeGreaterThan(0);
     expect(weights.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
-    expect(statSync(join(DEFAULT_MODEL_DIR, 'weights.bin')).size).toBeLessThanOrEqual(64 * 1024);
+    expect(statSync(join(DEFAULT_MODEL_DIR, 'weights.bin')).size).toBeLessThanOrEqual(256 * 1024);
     const classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
     expect(classifier.metadata.labels).toEqual([...DIGIT_LABELS, OTHER_LABEL]);
     expect(tf.getBackend()).toBe('wasm');
