@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { VoiceActivityGate } from '../src/vad/gate';
+import { wordSpan } from '../scripts/bench/word-span';
+import { DEFAULT_GATE_CONFIG, type GateConfig, VoiceActivityGate } from '../src/vad/gate';
 import { DEFAULT_WINDOW_CONFIG, FrameHistory, windowStartFrame } from '../src/vad/window';
-import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
-import { generateNoise, mixAtSnr, rms } from '../training/noise';
+import { DEFAULT_PIPELINE_CONFIG, StreamingPipeline } from '../src/pipeline/streaming-pipeline';
+import { generateNoise, mixAtSnr, officeNoise, rms } from '../training/noise';
 import { Random } from '../training/random';
 import { concat, fsddClip, tone } from './helpers/fsdd';
 
@@ -37,6 +38,24 @@ function stream(gapSeconds: number): { signal: Float32Array; truth: [number, num
 function segmentsOf(signal: Float32Array): [number, number][] {
   const pipeline = new StreamingPipeline(RATE);
   return [...pipeline.push(signal).windows, ...pipeline.flush().windows].map((w) => [w.startMs, w.endMs]);
+}
+
+/** The gate before the spectral test: band energy against its floor only, no look-back. */
+const ENERGY_ONLY: GateConfig = { ...DEFAULT_GATE_CONFIG, spectralOnset: Infinity, lookBackFrames: 0 };
+
+/** The gate's segments ([startFrame, endFrame) as ms) for `signal` at `rate`, fed in `chunk`-sample pieces. */
+function gateSpans(signal: Float32Array, rate: number, gate: GateConfig = DEFAULT_GATE_CONFIG, chunk = signal.length): [number, number][] {
+  const pipeline = new StreamingPipeline(rate, { ...DEFAULT_PIPELINE_CONFIG, gate });
+  const windows = [];
+  for (let i = 0; i < signal.length; i += chunk) windows.push(...pipeline.push(signal.subarray(i, i + chunk)).windows);
+  windows.push(...pipeline.flush().windows);
+  return windows.map((w) => [w.segment.startFrame * 10, w.segment.endFrame * 10]);
+}
+
+/** Fraction of `span` (ms) covered by `spans`. */
+function coverage(spans: [number, number][], span: [number, number]): number {
+  const covered = spans.reduce((sum, [s, e]) => sum + Math.max(0, Math.min(e, span[1]) - Math.max(s, span[0])), 0);
+  return covered / (span[1] - span[0]);
 }
 
 function expectMatches(found: [number, number][], truth: [number, number][], toleranceMs: number): void {
@@ -127,6 +146,86 @@ describe('VoiceActivityGate on FSDD clips in a continuous stream', () => {
     const noisy = mixAtSnr(signal, generateNoise(signal.length, 'white', new Random(4)), 10 ** (-25 / 20), 15);
     const found = segmentsOf(noisy);
     expectMatches(found, [[1000, 1000 + (1000 * samples.length) / RATE]], 150);
+  });
+});
+
+describe('spectral test: speech found in noise by its spectral shape', () => {
+  // "six": a fricative, a vowel, a stop and a fricative. 2 s of pink noise before it (the gate
+  // opens on the noise, drops it as too long and learns the floors), 1 s after.
+  const clip = fsddClip('6_theo_4').samples;
+  const word = wordSpan(clip, RATE);
+  const lead = 2 * RATE;
+  const signal = concat(new Float32Array(lead), clip, new Float32Array(RATE));
+  const span: [number, number] = [(1000 * (lead + word.start)) / RATE, (1000 * (lead + word.end)) / RATE];
+  const noisy = (seed: number) => mixAtSnr(signal, generateNoise(signal.length, 'pink', new Random(seed)), rms(clip.subarray(word.start, word.end)), 10);
+
+  for (const seed of [1, 2, 3]) {
+    it(`covers most of a word in pink noise at 10 dB SNR, where band energy alone finds its loud core (noise seed ${seed})`, () => {
+      const spans = gateSpans(noisy(seed), RATE);
+      expect(spans).toHaveLength(1);
+      // The bench's rule counts a word as found when a segment covers ≥ 50 % of its span.
+      expect(coverage(spans, span)).toBeGreaterThanOrEqual(0.75);
+      expect(spans[0][0]).toBeGreaterThan(span[0] - 150);
+      expect(spans[0][1]).toBeLessThan(span[1] + 150);
+      expect(coverage(gateSpans(noisy(seed), RATE, ENERGY_ONLY), span)).toBeLessThan(0.5);
+    });
+  }
+
+  it('gives the same segments for any split of a noisy stream into chunks', () => {
+    const { signal: words, speechRms } = stream(0.5);
+    const mixed = mixAtSnr(words, generateNoise(words.length, 'pink', new Random(5)), speechRms, 10);
+    const whole = gateSpans(mixed, RATE);
+    expect(whole.length).toBeGreaterThanOrEqual(CLIPS.length);
+    for (const chunk of [1, 97, 160, 4096]) expect(gateSpans(mixed, RATE, DEFAULT_GATE_CONFIG, chunk)).toEqual(whole);
+  });
+
+  it('finds nothing in 30 s of steady noise at any level, a tone, machine noise or office noise', () => {
+    const rate = 16000;
+    const n = 30 * rate;
+    const streams: [string, Float32Array][] = [];
+    for (const colour of ['white', 'pink', 'brown'] as const) {
+      for (const db of [-60, -40, -20]) streams.push([`${colour} ${db} dBFS`, generateNoise(n, colour, new Random(7)).map((v) => v * 10 ** (db / 20))]);
+    }
+    streams.push(['1 kHz tone from the start', tone(1000, rate, 30, 0.1)]);
+    streams.push(['a note switched on after 5 s', concat(new Float32Array(5 * rate), tone(440, rate, 25, 0.1).map((v, i) => v + 0.5 * 0.1 * Math.sin((2 * Math.PI * 880 * i) / rate)))]);
+    // Resonant bands with a slow swell (training/noise.ts 'band'): a level that changes, a shape that does not.
+    for (const seed of [11, 13, 18, 19]) streams.push([`machine noise ${seed}`, generateNoise(n, 'band', new Random(seed)).map((v) => v * 0.03)]);
+    for (const seed of [21, 24]) streams.push([`office noise ${seed}`, officeNoise(n, rate, new Random(seed)).map((v) => v * 0.05)]);
+    const found = streams.map(([name, s]) => [name, gateSpans(s, rate).length]);
+    expect(found).toEqual(streams.map(([name]) => [name, 0]));
+  });
+
+  it('ignores a noise that only gets louder in all bands, but not speech-like energy in a few', () => {
+    // Synthetic frames: 40 bands of steady noise (±1 dB), 3 s to learn the floors, then 30 frames.
+    const random = new Random(11);
+    const run = (rise: (band: number) => number, energyRiseDb: number) => {
+      const gate = new VoiceActivityGate();
+      const frame = new Float32Array(40);
+      const events = [];
+      for (let i = 0; i < 400; i++) {
+        const on = i >= 300 && i < 330;
+        for (let k = 0; k < 40; k++) frame[k] = -5 + ((on ? rise(k) : 0) + random.uniform(-1, 1)) / (10 / Math.LN10);
+        events.push(...gate.push(-40 + (on ? energyRiseDb : 0) + random.uniform(-0.5, 0.5), frame));
+      }
+      return events.filter((e) => e.type === 'speech-end').length;
+    };
+    // +8 dB in every band: the energy rises 8 dB, under the 12 dB onset; the shape is the noise's.
+    expect(run(() => 8, 8)).toBe(0);
+    // +15 dB in 6 bands (a formant): the energy rises 3 dB, the spectral test opens.
+    expect(run((k) => (k >= 10 && k < 16 ? 15 : 0), 3)).toBe(1);
+  });
+
+  it('refuses a stream that gives log-mel frames with some frames only', () => {
+    const gate = new VoiceActivityGate();
+    gate.push(-60, new Float32Array(40));
+    expect(() => gate.push(-60)).toThrow(RangeError);
+    expect(() => gate.push(-60, new Float32Array(20))).toThrow(/mel bands/);
+    // Without log-mel frames at all, the gate decides on the energy alone.
+    const energyOnly = new VoiceActivityGate();
+    expect(() => [1, 2, 3].forEach(() => energyOnly.push(-60))).not.toThrow();
+    const late = new VoiceActivityGate();
+    late.push(-60);
+    expect(() => late.push(-60, new Float32Array(40))).toThrow(RangeError);
   });
 });
 

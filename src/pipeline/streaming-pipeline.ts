@@ -146,7 +146,7 @@ export class StreamingPipeline {
     for (const frame of this.frontend.push(samples16k)) {
       this.history.push(frame.logMel);
       levelDb = Math.max(levelDb, frame.energyDb);
-      this.cutEnded(this.gate.push(frame.energyDb), windows);
+      this.cutEnded(this.gate.push(frame.energyDb, frame.logMel), windows);
     }
     if (final) this.cutEnded(this.gate.flush(), windows);
     return { windows, levelDb, inSpeech: this.gate.inSpeech };
