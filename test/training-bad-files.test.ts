@@ -84,7 +84,7 @@ describe('the trainer with bad files in its data folder', () => {
     const out = join(tmp, 'model');
     const args = ['--import', tsx, join(ROOT, 'training/train.ts'), '--data', data, '--no-synth', '--epochs', '1', '--out', out, '--feature-cache', join(tmp, 'features')];
     const { stdout, stderr } = await run(process.execPath, args, { cwd: tmp, maxBuffer: 16 * 1024 * 1024 });
-    expect(stdout).toMatch(/test accuracy: float \d+\.\d+%, uint8 \d+\.\d+%/);
+    expect(stdout).toMatch(/FSDD test through the recognizer: \d+\.\d+ %/);
     const allBad = [...bad.test, ...bad.validation, ...bad.train];
     // Listed: every training file; decoded: only the good validation and test clips.
     expect(stdout).toContain(`${good.train + bad.train.length} train, ${good.validation} validation, ${good.test} test clips`);

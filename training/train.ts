@@ -131,8 +131,12 @@ const { windowFrames } = windowConfig;
 const { melBins } = frontend;
 const windowSize = windowFrames * melBins;
 const synthDir = args['no-synth'] ? undefined : args.synth;
-// The "other" class learns from synthetic non-digits and from the real non-digit words.
-const labels: string[] = synthDir || !args['no-speech-commands'] ? [...DIGIT_LABELS, OTHER_LABEL] : [...DIGIT_LABELS];
+// Speech Commands: real voices. The default folder is used when it is there; a folder named on
+// the command line must be there (listSpeechCommands names it otherwise).
+const scDir = args['no-speech-commands'] ? undefined : (args['speech-commands'] ?? (existsSync(DEFAULT_SPEECH_COMMANDS_DIR) ? DEFAULT_SPEECH_COMMANDS_DIR : undefined));
+// The "other" class learns from synthetic non-digits and from the real non-digit words: without
+// either, ten classes.
+const labels: string[] = synthDir || scDir ? [...DIGIT_LABELS, OTHER_LABEL] : [...DIGIT_LABELS];
 const OTHER = DIGIT_LABELS.length; // class index of "other" when present
 
 /** A training or evaluation clip: mono samples at their own rate, and a class index. */
@@ -255,9 +259,6 @@ async function main(): Promise<void> {
     synthValidation = decoded.map(item);
     console.log(`synthetic voices ${synthDir}: ${synthTrain.length} train, ${synthValidation.length} validation (held-out voices: npm run eval and this report)`);
   }
-  // Speech Commands: real voices. The default folder is used when it is there; a folder named on
-  // the command line must be there.
-  const scDir = args['no-speech-commands'] ? undefined : (args['speech-commands'] ?? (existsSync(DEFAULT_SPEECH_COMMANDS_DIR) ? DEFAULT_SPEECH_COMMANDS_DIR : undefined));
   if (!scDir && !args['no-speech-commands']) console.warn(`no Speech Commands in ${DEFAULT_SPEECH_COMMANDS_DIR}: training without real voices beyond FSDD (--speech-commands DIR)`);
   const scClips = scDir ? listSpeechCommands(resolve(scDir)) : [];
   const scId = (path: string) => `sc:${path.slice(resolve(scDir ?? '.').length + 1)}`;
