@@ -42,8 +42,8 @@ export function ablationMarkdown(r: AblationReport): string {
   const variants = r.variants.map((v) => `- **${v.name}**: without ${v.without}${v.flags.length ? ` (\`${v.flags.join(' ')}\`)` : ''}`).join('\n');
   return `# Ablation: what each augmentation adds
 
-${r.createdAt}, \`npm run ablation\`. Every model: the shipped recipe (FSDD + synthetic voices${r.baseFlags.length ? `, \`${r.baseFlags.join(' ')}\`` : ''}) with one augmentation
-switched off, trained without FSDD speaker **${r.speaker}** for only ${r.epochs} epochs (the shipped model: 30) so that a dozen
+${r.createdAt}, \`npm run ablation\`. Every model: the shipped recipe (FSDD + synthetic voices + Speech Commands${r.baseFlags.length ? `, \`${r.baseFlags.join(' ')}\`` : ''}) with one augmentation or data source
+switched off, trained without FSDD speaker **${r.speaker}** for only ${r.epochs} epochs (the shipped model: 24) so that the
 trainings fit in an hour: the figures are those of young models, below the shipped model's, and differences of a few
 points are within the run-to-run noise of such short trainings. Scored through the CLI's streaming path on the
 evaluation suite (FSDD sets without ${r.speaker}) and on all of ${r.speaker}'s clips, a real voice none of them heard,

@@ -65,13 +65,15 @@ const speechCommandsDir = args['speech-commands'] ?? (existsSync(DEFAULT_SPEECH_
 
 /**
  * The identity of the recipe that trains a fold: a hash of every source file that decides a
- * model (training/, src/frontend, src/vad, src/pipeline, src/model), the synthetic manifest,
+ * model (training/ but its eval/, src/frontend, src/vad, src/pipeline, src/model), the synthetic manifest,
  * the data folders and the fold epochs. 16 hex digits.
  */
 function losoRecipeKey(): string {
   const hash = createHash('sha256');
   const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []));
-  for (const file of ['training', 'src/frontend', 'src/vad', 'src/pipeline', 'src/model'].flatMap(walk).sort()) hash.update(file).update(readFileSync(file));
+  // training/eval/ scores models; it does not make them.
+  const sources = ['training', 'src/frontend', 'src/vad', 'src/pipeline', 'src/model'].flatMap(walk).filter((f) => !f.startsWith(join('training', 'eval')));
+  for (const file of sources.sort()) hash.update(file).update(readFileSync(file));
   const manifest = join(args.synth!, 'manifest.json');
   if (existsSync(manifest)) hash.update(readFileSync(manifest));
   hash.update(JSON.stringify([resolve(args.data!), speechCommandsDir && resolve(speechCommandsDir), args['loso-epochs']]));
