@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wordSpan } from '../scripts/bench/word-span';
+import { wordSpan } from '../training/word-span';
 import { DEFAULT_GATE_CONFIG, type GateConfig, VoiceActivityGate } from '../src/vad/gate';
 import { DEFAULT_WINDOW_CONFIG, FrameHistory, windowStartFrame } from '../src/vad/window';
 import { DEFAULT_PIPELINE_CONFIG, StreamingPipeline } from '../src/pipeline/streaming-pipeline';

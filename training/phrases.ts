@@ -1,6 +1,7 @@
 import { resample } from '../src/frontend/resampler';
 import type { Clip } from './augment';
 import type { Random } from './random';
+import { wordSpan } from './word-span';
 
 /** Words per glued phrase. */
 export const PHRASE_WORDS: readonly [number, number] = [2, 4];
@@ -29,7 +30,9 @@ export function gluePhrase(words: readonly Clip[], sampleRate: number, random: R
   const gaps: number[] = [];
   for (let i = 0; i < count; i++) {
     const clip = words[random.int(words.length)];
-    parts.push(trimToSpeech(clip.sampleRate === sampleRate ? clip.samples : resample(clip.samples, clip.sampleRate, sampleRate), sampleRate));
+    const samples = clip.sampleRate === sampleRate ? clip.samples : resample(clip.samples, clip.sampleRate, sampleRate);
+    const { start, end } = wordSpan(samples, sampleRate, 30);
+    parts.push(samples.subarray(start, end));
     gaps.push(Math.round(random.uniform(...PHRASE_GAP_SECONDS) * sampleRate));
   }
   const length = parts.reduce((n, p, i) => n + p.length + (i > 0 ? gaps[i] : 0), 0);
@@ -41,20 +44,4 @@ export function gluePhrase(words: readonly Clip[], sampleRate: number, random: R
     at += p.length;
   });
   return { samples: out, sampleRate };
-}
-
-/** The span of a clip whose 10 ms frames are within 30 dB of its loudest frame. */
-function trimToSpeech(samples: Float32Array, sampleRate: number): Float32Array {
-  const hop = Math.max(1, Math.round(sampleRate / 100));
-  const energies: number[] = [];
-  for (let i = 0; i < samples.length; i += hop) {
-    let e = 0;
-    for (let k = i; k < Math.min(samples.length, i + hop); k++) e += samples[k] * samples[k];
-    energies.push(e / hop);
-  }
-  const peak = Math.max(...energies, 1e-12);
-  const first = energies.findIndex((e) => e >= peak * 1e-3);
-  let last = energies.length - 1;
-  while (last > first && energies[last] < peak * 1e-3) last--;
-  return samples.subarray(first * hop, Math.min(samples.length, (last + 1) * hop));
 }

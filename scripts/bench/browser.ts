@@ -33,7 +33,7 @@ import { previewApp } from '../app-build';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { chromiumArgs, findChromium, writeMicWav } from '../../test/browser/chromium';
 import { concat, fsddClip } from '../../test/helpers/fsdd';
-import { wordSpan } from './word-span';
+import { wordSpan } from '../../training/word-span';
 
 /** In-browser inference timing of one backend configuration. */
 export interface BrowserInference {

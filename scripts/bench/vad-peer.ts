@@ -28,7 +28,7 @@ import { DEFAULT_GATE_CONFIG } from '../../src/vad/gate';
 import { listFsdd, officialSplit } from '../../training/fsdd';
 import { generateNoise, mixAtSnr } from '../../training/noise';
 import { Random } from '../../training/random';
-import { wordSpan } from './word-span';
+import { wordSpan } from '../../training/word-span';
 
 const RATE = 16000;
 const FSDD_DIR = resolve(import.meta.dirname, '../../../shared/datasets/fsdd/recordings');

@@ -115,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
   const detections = await detectSet(set, classifier, (message) => process.stderr.write(`digit-listener: ${message}\n`));
   const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
   const total = score.files;
-  const correct = Math.round(score.accuracy! * total);
+  const correct = score.confusion!.reduce((sum, row, digit) => sum + row[digit], 0);
   const wrong = total - correct - score.noDigit! - score.severalDigits! - score.unreadable;
   process.stdout.write(
     `${set.name}: accuracy ${((100 * correct) / total).toFixed(2)}% (${correct}/${total}); ` +
