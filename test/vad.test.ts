@@ -125,6 +125,30 @@ describe('VoiceActivityGate on FSDD clips in a continuous stream', () => {
     expect(last.type === 'speech-end' && last.segment).toEqual({ startFrame: 140, endFrame: 190, pauses: [] });
   });
 
+  it('closes words said in one breath at a dip when they reach the maximum length, and keeps the run up to maxRunFrames', () => {
+    // Silence, then "words" of 30 frames at −20 dB joined by 8-frame dips at −40 dB (still above
+    // the offset threshold: no pause) — a digit string without gaps — for 380 frames.
+    const words = Array.from({ length: 10 }, () => [...Array(30).fill(-20), ...Array(8).fill(-40)]).flat();
+    const gate = new VoiceActivityGate();
+    const events = [...Array(40).fill(-90), ...words, ...Array(40).fill(-90)].flatMap((e) => gate.push(e));
+    expect(events.some((e) => e.type === 'speech-dropped')).toBe(false);
+    const ends = events.filter((e) => e.type === 'speech-end');
+    expect(ends.length).toBe(4);
+    // Each forced end lies in a dip, and the next segment starts there at once.
+    for (const e of ends.slice(0, -1)) {
+      const end = e.type === 'speech-end' ? e.segment.endFrame : -1;
+      expect((end - 40) % 38).toBeGreaterThanOrEqual(30);
+    }
+    // The same modulation present from the stream's first frame is noise the floors never saw.
+    const noisy = new VoiceActivityGate();
+    const noiseEvents = [...words, ...words].flatMap((e) => noisy.push(e));
+    expect(noiseEvents.some((e) => e.type === 'speech-dropped' && e.reason === 'too-long')).toBe(true);
+    // A modulated run longer than maxRunFrames is dropped too.
+    const long = new VoiceActivityGate();
+    const longEvents = [...Array(40).fill(-90), ...words, ...words].flatMap((e) => long.push(e));
+    expect(longEvents.some((e) => e.type === 'speech-dropped' && e.reason === 'too-long')).toBe(true);
+  });
+
   it('notes a pause only where what follows rises like a word onset, not a faint tail', () => {
     const noise = -60; // steady background: after 3 s the floor has settled near it
     const run = (tail: number) => {

@@ -86,8 +86,34 @@ export interface GateConfig {
   readonly minPauseFrames: number;
   /** Segments shorter than this (frames) are dropped as clicks. */
   readonly minSpeechFrames: number;
-  /** Segments reaching this length (frames) are dropped as sustained noise and replayed. */
+  /**
+   * Segments reaching this length (frames) are dropped as sustained noise and replayed — unless
+   * they have a pause (closed there) or are modulated like speech (closed at their quietest frame,
+   * see {@link minSpeechModulationDb}); either way the rest goes on as a new segment at once.
+   */
   readonly maxSpeechFrames: number;
+  /**
+   * Spread of frame energies (90th minus 10th percentile, dB) above which a too-long segment
+   * without a pause is a run of words said in one breath, not sustained noise: it is closed at its
+   * quietest frame instead of being dropped. Measured at 1.5 s on 46 held-out synthetic digit
+   * strings with no pause the gate could see: 20–49 dB; on 66 too-long segments of real
+   * background noise (Speech Commands `_silence_`, four 1 s clips in a row): 1–7 dB for one clip
+   * repeated, up to 49 dB where clips of different levels meet (12 of 66 above 15 dB).
+   */
+  readonly minSpeechModulationDb: number;
+  /**
+   * Longest run of speech (frames) the gate keeps open by closing segments at pauses or dips —
+   * an 11-digit phone number said in one breath takes 3–5 s. A run reaching it is dropped and
+   * replayed as sustained noise: modulated noise cannot hold the gate open for longer.
+   */
+  readonly maxRunFrames: number;
+  /**
+   * Frames outside speech just before a run that let a too-long segment of it be closed at a dip
+   * rather than dropped: the floors then follow the background, so a long modulated segment is
+   * words. Noise present from the stream's start holds the gate open with floors that never saw
+   * it; its segment is dropped and the floors re-estimated, however modulated.
+   */
+  readonly minIdleBeforeRunFrames: number;
   /** Percentile (0–1) of a dropped segment's energies taken as the new floor. */
   readonly floorPercentile: number;
   /** Noise floor before any frame is seen, dB. */
@@ -144,6 +170,9 @@ export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
   minPauseFrames: 3,
   minSpeechFrames: 8,
   maxSpeechFrames: 150,
+  minSpeechModulationDb: 15,
+  maxRunFrames: 600,
+  minIdleBeforeRunFrames: 10,
   floorPercentile: 0.2,
   initialFloorDb: -75,
   minFloorDb: -90,
@@ -202,6 +231,9 @@ export class VoiceActivityGate {
   private frame = 0;
   private run = 0; // consecutive onset frames while idle
   private speechStart = -1; // first frame of the open segment, -1 when idle
+  private runStart = -1; // first frame of the run of segments that followed each other at once
+  private idleFrames = 0; // consecutive frames outside speech up to now (or up to the run's start)
+  private idleBeforeRun = 0; // idleFrames when the open run started
   private lastVoiced = -1; // last voiced frame of the open segment
   private idleFrom = 0; // first frame after the last segment: the look-back stops there
   private pauses: FrameRange[] = []; // pauses inside the open segment
@@ -270,10 +302,12 @@ export class VoiceActivityGate {
     events.length = 0;
     this.step(index, events);
     if (this.speechStart >= 0 && index + 1 - this.speechStart >= this.config.maxSpeechFrames) {
-      if (!this.closeAtLastPause(events)) this.dropAndReplay(index, events);
+      const inRun = index + 1 - this.runStart < this.config.maxRunFrames;
+      if (!(inRun && (this.closeAtLastPause(events) || this.closeAtDip(index, events)))) this.dropAndReplay(index, events);
     } else if (this.speechStart < 0) {
       this.updateFloors(slot);
     }
+    this.idleFrames = this.speechStart < 0 ? this.idleFrames + 1 : 0;
     return events.length > 0 ? events.slice() : NO_EVENTS;
   }
 
@@ -373,6 +407,8 @@ export class VoiceActivityGate {
       this.run = grade === ONSET ? this.run + 1 : 0;
       if (this.run >= c.onsetFrames) {
         this.speechStart = this.lookBack(index - this.run + 1);
+        this.runStart = this.speechStart;
+        this.idleBeforeRun = this.idleFrames - (index - this.speechStart);
         this.lastVoiced = index;
         this.run = 0;
         events.push({ type: 'speech-start', startFrame: this.speechStart });
@@ -421,6 +457,31 @@ export class VoiceActivityGate {
     return true;
   }
 
+  /**
+   * A too-long segment without a pause whose energies are modulated like speech (spread of at
+   * least `minSpeechModulationDb`) is words said in one breath: closes it at its quietest frame (the last of equals)
+   * at least `minSpeechFrames` from both ends — the dip between two words — and goes on with the
+   * rest as a new segment.
+   */
+  private closeAtDip(index: number, events: GateEvent[]): boolean {
+    const c = this.config;
+    if (this.idleBeforeRun < c.minIdleBeforeRunFrames) return false;
+    const start = this.speechStart;
+    const n = index + 1 - start;
+    const values = this.scratch.subarray(0, n);
+    for (let i = 0; i < n; i++) values[i] = this.energies[(start + i) % this.capacity];
+    const sorted = values.slice().sort();
+    if (sorted[Math.floor(0.9 * (n - 1))] - sorted[Math.floor(0.1 * (n - 1))] < c.minSpeechModulationDb) return false;
+    let dip = start + c.minSpeechFrames;
+    for (let f = dip + 1; f <= index - c.minSpeechFrames; f++) if (values[f - start] <= values[dip - start]) dip = f;
+    const segment: SpeechSegment = { startFrame: start, endFrame: dip, pauses: this.pauses.filter((p) => p.endFrame <= dip) };
+    events.push({ type: 'speech-end', segment }, { type: 'speech-start', startFrame: dip });
+    this.speechStart = dip;
+    this.pauses = [];
+    this.pendingPause = null;
+    return true;
+  }
+
   private dropAndReplay(index: number, events: GateEvent[]): void {
     const c = this.config;
     const start = this.speechStart;
@@ -454,6 +515,7 @@ export class VoiceActivityGate {
   /** Back to idle; a later onset may look back to `idleFrom`. */
   private reset(idleFrom: number): void {
     this.speechStart = -1;
+    this.runStart = -1;
     this.lastVoiced = -1;
     this.run = 0;
     this.pauses = [];
