@@ -1,12 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../src/audio/wav';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { nonSpeechSound } from '../training/nonspeech';
 import { Random } from '../training/random';
-import { planAll, planSentences, planStrings, planSynth, synthesize, type SynthEntry } from '../training/synth/generate';
+import { planAll, planSentences, planStrings, planSynth, planTrainStrings, synthesize, TRAIN_STRINGS_PER_SPEAKER, type SynthEntry } from '../training/synth/generate';
+import { readSynthManifest, readSynthTrainStrings } from '../training/synth/load';
 import { DIGIT_SOUNDING_WORDS, HELD_OUT_SENTENCES, SENTENCES, soundsLikeDigit, TRAIN_SENTENCES } from '../training/synth/sentences';
 import { HELD_OUT_VARIANTS, synthSpeakers } from '../training/synth/voices';
 import { DIGIT_WORDS, NEAR_MISS_HOMOPHONES } from '../training/synth/words';
@@ -159,6 +161,117 @@ describe('running speech without digits, and digit strings', () => {
     expect(new Set(strings.map((e) => e.digits!.length)).size).toBe(9);
     expect(new Set(strings.map((e) => e.engine))).toEqual(new Set(['espeak', 'pico', 'rhvoice']));
   });
+});
+
+describe('training digit strings (for the string model)', () => {
+  const trainStrings = planTrainStrings(dir, 2024);
+  /** The digits a string's text says, in order (commas and final punctuation dropped). */
+  const said = (text: string) =>
+    text
+      .replace(/[.?!]$/, '')
+      .split(/,? /)
+      .map((w) => DIGIT_WORDS.findIndex((words) => words.includes(w)))
+      .join('');
+
+  it('gives every training voice of every engine strings, held-out voices none, Pico and RHVoice more per voice', () => {
+    expect(trainStrings.length).toBeGreaterThanOrEqual(3000);
+    expect(trainStrings.length).toBeLessThanOrEqual(4000);
+    for (const speaker of synthSpeakers()) {
+      const mine = trainStrings.filter((e) => e.speaker === speaker.id);
+      expect(mine, speaker.id).toHaveLength(speaker.heldOut ? 0 : TRAIN_STRINGS_PER_SPEAKER[speaker.engine]);
+    }
+    for (const e of trainStrings) {
+      expect(e).toMatchObject({ digit: -1, kind: 'string', heldOut: false });
+      expect(e.path).toBe(join(dir, 'train/strings', `string_${e.digits}_${e.speaker}_${e.path.split('_').at(-1)}`));
+      expect(said(e.text), e.text).toBe(e.digits);
+    }
+    expect(new Set(trainStrings.map((e) => e.path)).size).toBe(trainStrings.length);
+    // Every engine well represented: at least 500 strings each, and ≥ 300 per Pico/RHVoice voice.
+    const byEngine = (engine: string) => trainStrings.filter((e) => e.engine === engine).length;
+    for (const engine of ['espeak', 'pico', 'rhvoice']) expect(byEngine(engine), engine).toBeGreaterThanOrEqual(500);
+    for (const voice of ['en-US', 'alan', 'clb']) {
+      const ids = new Set(synthSpeakers().filter((s) => s.voice === voice).map((s) => s.id));
+      expect(trainStrings.filter((e) => ids.has(e.speaker)).length, voice).toBeGreaterThanOrEqual(300);
+    }
+  });
+
+  it('has lengths 1–11, mostly 3–7, with phone numbers (10–11), often in comma-separated groups', () => {
+    const lengths = trainStrings.map((e) => e.digits!.length);
+    expect(new Set(lengths)).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+    const share = (f: (n: number) => boolean) => lengths.filter(f).length / lengths.length;
+    expect(share((n) => n <= 2)).toBeGreaterThan(0.1);
+    expect(share((n) => n <= 2)).toBeLessThan(0.2);
+    expect(share((n) => n >= 3 && n <= 7)).toBeGreaterThan(0.5);
+    expect(share((n) => n >= 10)).toBeGreaterThan(0.15);
+    expect(share((n) => n >= 10)).toBeLessThan(0.25);
+    const phone = trainStrings.filter((e) => e.digits!.length >= 10);
+    const grouped = phone.filter((e) => e.text.includes(', '));
+    expect(grouped.length / phone.length).toBeGreaterThan(0.5);
+    expect(grouped.some((e) => e.engine === 'pico') && grouped.some((e) => e.engine === 'rhvoice')).toBe(true);
+    // Groups are of 2–6 digits; short strings are said in one run.
+    for (const e of grouped) for (const group of e.text.replace(/[.?!]$/, '').split(', ')) expect(group.split(' ').length).toBeGreaterThanOrEqual(2);
+    expect(trainStrings.filter((e) => e.digits!.length < 4).every((e) => !e.text.includes(','))).toBe(true);
+  });
+
+  it('says zero as "zero" or "oh", repeats digits ("five five five"), and varies the rate per string', () => {
+    const zeros = trainStrings.flatMap((e) => e.text.replace(/[.,?!]/g, '').split(' ').filter((w) => w === 'zero' || w === 'oh'));
+    expect(zeros.filter((w) => w === 'oh').length / zeros.length).toBeGreaterThan(0.15);
+    expect(zeros.filter((w) => w === 'oh').length / zeros.length).toBeLessThan(0.35);
+    expect(trainStrings.filter((e) => /(\d)\1\1/.test(e.digits!)).length).toBeGreaterThan(100);
+    const speeds = (engine: string) => trainStrings.filter((e) => e.engine === engine).map((e) => e.speed);
+    // espeak-ng: ≈ 140–230 words per minute; Pico/RHVoice: their style rates (80–122 %) ± 15 %.
+    expect(Math.min(...speeds('espeak'))).toBeLessThan(145);
+    expect(Math.max(...speeds('espeak'))).toBeGreaterThan(225);
+    for (const engine of ['pico', 'rhvoice']) {
+      expect(Math.min(...speeds(engine)), engine).toBeLessThan(75);
+      expect(Math.max(...speeds(engine)), engine).toBeGreaterThan(130);
+    }
+    expect(new Set(trainStrings.filter((e) => e.speaker === 'rhalan3').map((e) => e.speed)).size).toBeGreaterThan(15);
+    expect(new Set(trainStrings.filter((e) => e.engine === 'espeak').map((e) => e.pitch)).size).toBeGreaterThan(60);
+  });
+
+  it('is deterministic and appends to the plan: every earlier entry (words, sentences, held-out strings) unchanged', () => {
+    expect(planTrainStrings(dir, 2024)).toEqual(trainStrings);
+    expect(planTrainStrings(dir, 7)).not.toEqual(trainStrings);
+    const all = planAll(dir, { takes: 2, ttsTakes: 6, other: 12, seed: 2024 });
+    // The 14,320 entries of the plan before training strings were added (hash of that plan).
+    const before = all.slice(0, 14320).map((e) => ({ ...e, path: relative(dir, e.path) }));
+    expect(createHash('sha256').update(JSON.stringify(before)).digest('hex')).toBe('bfd8832359d094879e841ad7d26be7870fcd49a9557e139caed6daf7fee759cf');
+    expect(all.slice(14320)).toEqual(trainStrings);
+    expect(all.filter((e) => e.kind === 'string' && e.heldOut)).toEqual(planStrings(dir, 2024));
+  });
+
+  it('keeps training strings out of the word trainer\'s manifest and returns them with their digits apart', () => {
+    const synth = join(dir, 'manifest-load');
+    mkdirSync(synth, { recursive: true });
+    const all = planAll('', { takes: 2, ttsTakes: 6, other: 12, seed: 2024 });
+    writeFileSync(join(synth, 'manifest.json'), JSON.stringify(all));
+    const entries = readSynthManifest(synth);
+    expect(entries).toHaveLength(14320);
+    expect(entries.some((e) => e.kind === 'string' && !e.heldOut)).toBe(false);
+    expect(entries.filter((e) => e.kind === 'string')).toHaveLength(planStrings('', 2024).length);
+    const strings = readSynthTrainStrings(synth);
+    expect(strings).toHaveLength(trainStrings.length);
+    expect(strings[0]).toEqual({ path: join(synth, trainStrings[0].path.slice(dir.length + 1)), digits: trainStrings[0].digits, text: trainStrings[0].text, speaker: trainStrings[0].speaker, engine: 'espeak' });
+    expect(new Set(strings.map((s) => s.engine))).toEqual(new Set(['espeak', 'pico', 'rhvoice']));
+    // A string of a held-out voice not marked held out is refused.
+    const leak = { ...planStrings('', 2024)[0], heldOut: false, path: 'train/strings/x.wav' };
+    writeFileSync(join(synth, 'manifest.json'), JSON.stringify([leak]));
+    expect(() => readSynthTrainStrings(synth)).toThrow(/not held out/);
+    expect(() => readSynthManifest(synth)).toThrow(/not held out/);
+  });
+
+  it('synthesizes a phone number in groups with every engine at a plausible length (≈ 0.25–0.5 s a digit)', async () => {
+    for (const engine of ['espeak', 'pico', 'rhvoice'] as const) {
+      const entry = trainStrings.find((e) => e.engine === engine && e.digits!.length === 11 && e.text.includes(', ') && e.speed >= (engine === 'espeak' ? 160 : 90) && e.speed <= (engine === 'espeak' ? 200 : 115))!;
+      const path = join(dir, `${engine}-phone.wav`);
+      await synthesize({ ...entry, path });
+      const audio = decodeWav(new Uint8Array(readFileSync(path)), path);
+      const seconds = audio.samples.length / audio.sampleRate;
+      expect(seconds, `${engine}: ${entry.text}`).toBeGreaterThan(2.5);
+      expect(seconds, `${engine}: ${entry.text}`).toBeLessThan(6);
+    }
+  }, 30_000);
 });
 
 describe('non-speech sounds for the rejection class', () => {

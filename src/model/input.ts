@@ -20,10 +20,28 @@ export const DEFAULT_INPUT_NORMALIZATION: InputNormalization = Object.freeze({ r
  * @returns a new array of the same shape with values in [-1, 1]
  */
 export function normalizeWindow(features: Float32Array, norm: InputNormalization = DEFAULT_INPUT_NORMALIZATION): Float32Array {
+  return normalizeToReference(features, maxOf(features), norm);
+}
+
+/** Largest value of `values` (−Infinity when empty). */
+export function maxOf(values: ArrayLike<number>, from = 0, to = values.length): number {
+  let max = -Infinity;
+  for (let i = from; i < to; i++) if (values[i] > max) max = values[i];
+  return max;
+}
+
+/**
+ * {@link normalizeWindow} against a given reference instead of the window's own maximum: the
+ * string reader normalises every stretch of a run of speech against the loudest frame of the
+ * run so far, so its stretches agree with each other.
+ *
+ * @param features `[frames, melBins]` row-major ln(mel) values
+ * @param reference ln(mel) value mapped to 1 (values above it exceed 1)
+ */
+export function normalizeToReference(features: Float32Array, reference: number, norm: InputNormalization = DEFAULT_INPUT_NORMALIZATION): Float32Array {
   // rangeDb in natural-log units of power: dB / 10 · ln(10).
   const range = (norm.rangeDb / 10) * Math.LN10;
-  let max = -Infinity;
-  for (let i = 0; i < features.length; i++) if (features[i] > max) max = features[i];
+  const max = reference;
   const out = new Float32Array(features.length);
   const half = range / 2;
   for (let i = 0; i < features.length; i++) {

@@ -52,6 +52,8 @@ export const MAX_SPLIT_PAUSES = 5;
  */
 const MASK_TAIL_FRAMES = 3;
 
+const NO_WINDOWS: readonly UtteranceWindow[] = Object.freeze([]);
+
 /** What one {@link StreamingPipeline.push} produced. */
 export interface PipelineStep {
   /** Utterances completed during this chunk, in order. */
@@ -60,6 +62,22 @@ export interface PipelineStep {
   readonly levelDb: number;
   /** True while the gate has an open segment at the end of the chunk. */
   readonly inSpeech: boolean;
+}
+
+/**
+ * Sees every frame of the stream after the gate did, with the windows the gate's events cut —
+ * the string reader reads runs of speech from it. `logMel` is reused after the call: copy it.
+ */
+export interface FrameListener {
+  /**
+   * @param logMel the frame's ln(mel) values, `[melBins]`
+   * @param index frame index since the stream start (10 ms each)
+   * @param events what the frame did to the gate
+   * @param windows the utterance windows those events closed
+   */
+  frame(logMel: Float32Array, index: number, events: readonly GateEvent[], windows: readonly UtteranceWindow[]): void;
+  /** The stream ended; `events` are the gate's last (it closes an open segment). */
+  end(events: readonly GateEvent[], windows: readonly UtteranceWindow[]): void;
 }
 
 /** Configuration of the whole streaming path; every part has product defaults. */
@@ -99,8 +117,14 @@ export class StreamingPipeline {
   /**
    * @param inputSampleRate rate of the pushed audio, Hz
    * @param frontendOptions training-only frontend options (VTLP); none at run time
+   * @param listener sees every frame with the gate's events (the string reader)
    */
-  constructor(inputSampleRate: number, config: PipelineConfig = DEFAULT_PIPELINE_CONFIG, frontendOptions: FrontendOptions = {}) {
+  constructor(
+    inputSampleRate: number,
+    config: PipelineConfig = DEFAULT_PIPELINE_CONFIG,
+    frontendOptions: FrontendOptions = {},
+    private readonly listener?: FrameListener,
+  ) {
     if (config.window.postRollFrames > config.gate.hangoverFrames) {
       throw new RangeError('StreamingPipeline: postRollFrames must not exceed the gate hangover');
     }
@@ -146,20 +170,30 @@ export class StreamingPipeline {
     for (const frame of this.frontend.push(samples16k)) {
       this.history.push(frame.logMel);
       levelDb = Math.max(levelDb, frame.energyDb);
-      this.cutEnded(this.gate.push(frame.energyDb, frame.logMel), windows);
+      const index = this.gate.frames;
+      const events = this.gate.push(frame.energyDb, frame.logMel);
+      const cut = this.cutEnded(events, windows);
+      this.listener?.frame(frame.logMel, index, events, cut);
     }
-    if (final) this.cutEnded(this.gate.flush(), windows);
+    if (final) {
+      const events = this.gate.flush();
+      this.listener?.end(events, this.cutEnded(events, windows));
+    }
     return { windows, levelDb, inSpeech: this.gate.inSpeech };
   }
 
-  /** Cuts the window of every segment the gate closed in `events`. */
-  private cutEnded(events: readonly GateEvent[], windows: UtteranceWindow[]): void {
+  /** Cuts the window of every segment the gate closed in `events`, appends them to `windows`, returns them. */
+  private cutEnded(events: readonly GateEvent[], windows: UtteranceWindow[]): readonly UtteranceWindow[] {
+    if (events.length === 0) return NO_WINDOWS;
+    const cut: UtteranceWindow[] = [];
     events.forEach((event, i) => {
       if (event.type !== 'speech-end') return;
       // A segment closed at a pause of a long run of words is followed at once by the rest.
       const next = events[i + 1];
-      windows.push(this.cut(event.segment, next?.type === 'speech-start' ? next.startFrame : Infinity));
+      cut.push(this.cut(event.segment, next?.type === 'speech-start' ? next.startFrame : Infinity));
     });
+    windows.push(...cut);
+    return cut;
   }
 
   /**

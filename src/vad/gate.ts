@@ -102,9 +102,10 @@ export interface GateConfig {
    */
   readonly minSpeechModulationDb: number;
   /**
-   * Longest run of speech (frames) the gate keeps open by closing segments at pauses or dips —
-   * an 11-digit phone number said in one breath takes 3–5 s. A run reaching it is dropped and
-   * replayed as sustained noise: modulated noise cannot hold the gate open for longer.
+   * Longest run of speech (frames) the gate keeps open by closing segments at dips — an 11-digit
+   * phone number said in one breath takes 3–5 s. A too-long segment without a pause in a run
+   * this long is dropped and replayed as sustained noise: modulated noise cannot hold the gate
+   * open for longer (words with pauses still can).
    */
   readonly maxRunFrames: number;
   /**
@@ -303,7 +304,7 @@ export class VoiceActivityGate {
     this.step(index, events);
     if (this.speechStart >= 0 && index + 1 - this.speechStart >= this.config.maxSpeechFrames) {
       const inRun = index + 1 - this.runStart < this.config.maxRunFrames;
-      if (!(inRun && (this.closeAtLastPause(events) || this.closeAtDip(index, events)))) this.dropAndReplay(index, events);
+      if (!(this.closeAtLastPause(events) || (inRun && this.closeAtDip(index, events)))) this.dropAndReplay(index, events);
     } else if (this.speechStart < 0) {
       this.updateFloors(slot);
     }

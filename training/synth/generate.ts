@@ -9,12 +9,16 @@
  *   non-digits, digit -1, so the trainer's "other" class learns them), more per held-out speaker
  *   (≥ 10 minutes in all, for the running-speech evaluation);
  * - strings: held-out speakers saying 3–11 digits as one utterance at a natural rate
- *   (evaluation only; the digit sequence in `digits`).
+ *   (evaluation only; the digit sequence in `digits`), and training speakers saying 1–11
+ *   digits, phone numbers sometimes in groups, at varied rates (for the string model;
+ *   {@link planTrainStrings}; readSynthManifest in load.ts keeps them apart from the word trainer's
+ *   clips, readSynthTrainStrings returns them).
  * Held-out voices go to their own folders; training never reads them.
  *
  *   .cache/synth/train/digits/{digit}_{speaker}_{take}.wav      (FSDD-style names)
  *   .cache/synth/train/other/other_{word}_{speaker}_{take}.wav
  *   .cache/synth/train/other/sentence_{index}_{speaker}_{take}.wav
+ *   .cache/synth/train/strings/string_{digits}_{speaker}_{take}.wav
  *   .cache/synth/heldout/female/{digit}_{speaker}_{take}.wav    (also .../male/)
  *   .cache/synth/heldout/other/…
  *   .cache/synth/heldout/sentences/sentence_{index}_{speaker}_{take}.wav
@@ -229,12 +233,111 @@ export function planStrings(outDir: string, seed: number, perSpeaker = STRINGS_P
   return entries;
 }
 
-/** The whole plan of `npm run synth`: words, then sentences, then strings (new kinds only append). */
+/**
+ * Training digit strings per training speaker: 256 espeak-ng speakers × 8 = 2048, Pico en-US's
+ * 8 styles × 75 = 600, RHVoice alan's and clb's 16 styles × 50 = 800; 3,448 in all. Pico and
+ * RHVoice have few training voices, so each says many more: 600 strings a voice for Pico, 400
+ * for each RHVoice voice, against 64 for each espeak-ng variant (over its 8 accents).
+ */
+export const TRAIN_STRINGS_PER_SPEAKER = { espeak: 8, pico: 75, rhvoice: 50 } as const;
+
+/**
+ * Relative weights of training-string lengths 1–11 (index = length − 1), in percent: 15 % of
+ * 1–2 digits, 60 % of 3–7, 5 % of 8–9, 20 % of 10–11 (phone numbers).
+ */
+export const TRAIN_STRING_LENGTH_WEIGHTS: readonly number[] = [7, 8, 12, 14, 12, 11, 11, 3, 2, 10, 10];
+
+/**
+ * How a string of 4–11 digits is said in groups, as phone numbers are ("0800, 555, 1234"):
+ * group sizes by length, one picked at random.
+ */
+const GROUPINGS: Readonly<Record<number, readonly (readonly number[])[]>> = {
+  4: [[2, 2]],
+  5: [[2, 3], [3, 2]],
+  6: [[3, 3], [2, 2, 2]],
+  7: [[3, 4], [4, 3]],
+  8: [[4, 4], [3, 3, 2]],
+  9: [[3, 3, 3], [4, 5]],
+  10: [[3, 3, 4], [4, 3, 3], [5, 5], [2, 4, 4]],
+  11: [[4, 3, 4], [5, 6], [3, 4, 4], [2, 3, 3, 3]],
+};
+
+/** A random length from {@link TRAIN_STRING_LENGTH_WEIGHTS}. */
+function trainStringLength(random: Random): number {
+  const total = TRAIN_STRING_LENGTH_WEIGHTS.reduce((a, b) => a + b, 0);
+  let r = random.next() * total;
+  for (let i = 0; i < TRAIN_STRING_LENGTH_WEIGHTS.length; i++) {
+    r -= TRAIN_STRING_LENGTH_WEIGHTS[i];
+    if (r < 0) return i + 1;
+  }
+  return TRAIN_STRING_LENGTH_WEIGHTS.length;
+}
+
+/**
+ * Plans the training digit strings (for the CTC string model): every training speaker of every
+ * engine says {@link TRAIN_STRINGS_PER_SPEAKER} strings of 1–11 digits
+ * ({@link TRAIN_STRING_LENGTH_WEIGHTS}) as one utterance, into train/strings. Digits are random,
+ * with runs of a repeated digit ("five five five") more often than chance; zero is "oh" a
+ * quarter of the time; 70 % of phone numbers (10–11 digits) and 20 % of other strings of 4 or
+ * more are said in comma-separated groups ("zero eight zero zero, five five five, one two three
+ * four."), which makes every engine pause a little. The rate varies per string: espeak-ng
+ * 140–230 words per minute with pitch 15–85; Pico and RHVoice the speaker's style rate ± 15 %
+ * (their `<speed level>` / `-r`, as for every other take) with pitch ± 6 %. Digit −1, the digit
+ * sequence in `digits`. Held-out speakers get none. Deterministic from the seed, from its own
+ * random sequence (the earlier plans are unchanged).
+ */
+export function planTrainStrings(outDir: string, seed: number, perSpeaker: Readonly<Record<SynthEngine, number>> = TRAIN_STRINGS_PER_SPEAKER): SynthEntry[] {
+  const random = new Random(seed + 4);
+  const entries: SynthEntry[] = [];
+  for (const speaker of synthSpeakers().filter((s) => !s.heldOut)) {
+    for (let take = 0; take < perSpeaker[speaker.engine]; take++) {
+      const length = trainStringLength(random);
+      const digits: number[] = [];
+      for (let i = 0; i < length; i++) digits.push(i > 0 && random.next() < 0.15 ? digits[i - 1] : random.int(10));
+      const words = digits.map((d) => DIGIT_WORDS[d][random.next() < 0.25 ? DIGIT_WORDS[d].length - 1 : 0]);
+      const groupings = GROUPINGS[length];
+      const grouped = groupings !== undefined && random.next() < (length >= 10 ? 0.7 : 0.2);
+      let text = words.join(' ');
+      if (grouped) {
+        const sizes = groupings[random.int(groupings.length)];
+        const groups: string[] = [];
+        let at = 0;
+        for (const size of sizes) groups.push(words.slice(at, (at += size)).join(' '));
+        text = groups.join(', ');
+      }
+      const end = random.next();
+      text += end < 0.8 ? '.' : end < 0.9 ? '?' : '';
+      const prosody =
+        speaker.engine === 'espeak'
+          ? { pitch: Math.round(random.uniform(15, 85)), speed: Math.round(random.uniform(140, 230)), amplitude: Math.round(random.uniform(60, 180)) }
+          : ttsProsody(speaker, random, 0.15);
+      entries.push({
+        path: join(outDir, 'train/strings', `string_${digits.join('')}_${speaker.id}_${take}.wav`),
+        digit: -1,
+        text,
+        speaker: speaker.id,
+        gender: speaker.gender,
+        heldOut: false,
+        ...prosody,
+        engine: speaker.engine,
+        kind: 'string',
+        digits: digits.join(''),
+      });
+    }
+  }
+  return entries;
+}
+
+/**
+ * The whole plan of `npm run synth`: words, then sentences, then held-out strings, then training
+ * strings (new kinds only append, so every earlier entry keeps its place, name and settings).
+ */
 export function planAll(outDir: string, options: { takes: number; ttsTakes: number; other: number; seed: number }): SynthEntry[] {
   return [
     ...planSynth(outDir, options.takes, options.other, options.seed, { takes: options.ttsTakes, heldOutTakes: HELD_OUT_TTS_TAKES }),
     ...planSentences(outDir, options.seed),
     ...planStrings(outDir, options.seed),
+    ...planTrainStrings(outDir, options.seed),
   ];
 }
 
@@ -398,8 +501,8 @@ async function main(): Promise<void> {
     const mine = ok.filter((e) => e.engine === engine);
     const count = (f: (e: SynthEntry) => boolean) => mine.filter(f).length;
     console.log(
-      `  ${engine}: train ${count((e) => !e.heldOut && e.digit >= 0)} digits + ${count((e) => !e.heldOut && e.kind === 'word' && e.digit < 0)} other words + ${count((e) => !e.heldOut && e.kind === 'sentence')} sentences; ` +
-        `held out ${count((e) => e.heldOut && e.digit >= 0 && e.gender === 'female')} female + ${count((e) => e.heldOut && e.digit >= 0 && e.gender === 'male')} male digits + ${count((e) => e.heldOut && e.kind === 'word' && e.digit < 0)} other words + ${count((e) => e.heldOut && e.kind === 'sentence')} sentences + ${count((e) => e.kind === 'string')} digit strings`,
+      `  ${engine}: train ${count((e) => !e.heldOut && e.digit >= 0)} digits + ${count((e) => !e.heldOut && e.kind === 'word' && e.digit < 0)} other words + ${count((e) => !e.heldOut && e.kind === 'sentence')} sentences + ${count((e) => !e.heldOut && e.kind === 'string')} digit strings; ` +
+        `held out ${count((e) => e.heldOut && e.digit >= 0 && e.gender === 'female')} female + ${count((e) => e.heldOut && e.digit >= 0 && e.gender === 'male')} male digits + ${count((e) => e.heldOut && e.kind === 'word' && e.digit < 0)} other words + ${count((e) => e.heldOut && e.kind === 'sentence')} sentences + ${count((e) => e.heldOut && e.kind === 'string')} digit strings`,
     );
   }
   for (const f of failed) console.warn(`failed: ${f}`);

@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../pipeline/streaming-pipeline';
+import { normalizeToReference } from './input';
+import { DIGIT_LABELS } from './labels';
+import { checkModelMetadata, ModelLoadError, type ModelMetadata } from './metadata';
+import { withWeightCheck } from './weights-check';
+
+/** Label of the CTC blank, the string model's last output. */
+export const BLANK_LABEL = 'blank';
+
+/** Metadata of the string model: the word model's, plus how its output frames map to input frames. */
+export interface StringModelMetadata extends ModelMetadata {
+  /** `'ctc'`: outputs are per-frame posteriors over the digits and a blank (last). */
+  readonly decoder: 'ctc';
+  /** Input frames (10 ms) per output frame: 4 → one output every 40 ms. */
+  readonly frameStride: number;
+  /**
+   * Input frames on each side of an output frame that its value depends on (half the receptive
+   * field, rounded up to a multiple of `frameStride`): the reader's context at window edges.
+   */
+  readonly contextFrames: number;
+}
+
+/**
+ * The digit-string model: a fully convolutional network over the log-mel frames of a run of
+ * speech that outputs, every `frameStride` frames, CTC posteriors over the ten digits and a
+ * blank (Graves et al. 2006). Input `[frames, melBins]` normalised log-mel (any `frames`, a
+ * multiple of `frameStride`); output `[frames / frameStride, 11]` softmax probabilities.
+ */
+export class StringModel {
+  readonly model: tfl.LayersModel;
+  readonly metadata: StringModelMetadata;
+  readonly source: string;
+
+  private constructor(model: tfl.LayersModel, metadata: StringModelMetadata, source: string) {
+    this.model = model;
+    this.metadata = metadata;
+    this.source = source;
+  }
+
+  /** Output classes: the ten digits, then the blank. */
+  get classes(): number {
+    return this.metadata.labels.length;
+  }
+
+  /** Index of the blank output (the last). */
+  get blank(): number {
+    return this.metadata.labels.length - 1;
+  }
+
+  /**
+   * Loads a string model from a URL (browser) or a `tf.io.IOHandler` (Node: `node-io.ts`).
+   *
+   * @throws ModelLoadError if the files are missing or malformed, the model is not a CTC digit
+   *   model, or it was trained with other frontend/window parameters than `pipeline`
+   */
+  static async load(
+    source: string | tf.io.IOHandler,
+    sourceName: string = typeof source === 'string' ? source : 'string model',
+    pipeline: PipelineConfig = DEFAULT_PIPELINE_CONFIG,
+  ): Promise<StringModel> {
+    let model: tfl.LayersModel;
+    try {
+      model = await tfl.loadLayersModel(withWeightCheck(source, sourceName));
+    } catch (error) {
+      if (error instanceof ModelLoadError) throw error;
+      throw new ModelLoadError(sourceName, (error as Error).message ?? String(error), { cause: error });
+    }
+    try {
+      const metadata = checkModelMetadata(model.getUserDefinedMetadata(), sourceName, pipeline) as StringModelMetadata;
+      const expectedLabels = [...DIGIT_LABELS, BLANK_LABEL];
+      if (metadata.decoder !== 'ctc' || !(metadata.frameStride > 0) || !(metadata.contextFrames >= 0)) {
+        throw new ModelLoadError(sourceName, 'not a CTC string model (metadata decoder/frameStride/contextFrames missing): a word model given as the string model?');
+      }
+      if (metadata.labels.join() !== expectedLabels.join()) {
+        throw new ModelLoadError(sourceName, `labels [${metadata.labels.join(', ')}] are not the ten digits and a blank`);
+      }
+      const shape = model.inputs[0].shape;
+      if (shape.length !== 3 || shape[2] !== pipeline.frontend.melBins) {
+        throw new ModelLoadError(sourceName, `input shape [${shape.join(', ')}] is not [batch, frames, ${pipeline.frontend.melBins}]`);
+      }
+      return new StringModel(model, metadata, sourceName);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
+
+  /**
+   * CTC posteriors of a stretch of frames.
+   *
+   * @param features `[frames, melBins]` row-major ln(mel) values
+   * @param reference ln(mel) value the normalisation maps to 1 (the loudest frame of the run so far)
+   * @returns `[frames / frameStride, classes]` row-major softmax probabilities
+   * @throws RangeError if `features` is not a whole number of `frameStride`-frame blocks
+   */
+  posteriors(features: Float32Array, reference: number): Float32Array {
+    const { melBins } = this.metadata.frontend;
+    const frames = features.length / melBins;
+    if (!Number.isInteger(frames) || frames % this.metadata.frameStride !== 0 || frames === 0) {
+      throw new RangeError(`StringModel.posteriors: expected a multiple of ${this.metadata.frameStride} frames of ${melBins} values, got ${features.length} values`);
+    }
+    const input = normalizeToReference(features, reference, this.metadata.normalization);
+    return tf.tidy(() => {
+      const logits = this.model.predict(tf.tensor3d(input, [1, frames, melBins])) as tf.Tensor;
+      return tf.softmax(logits).dataSync() as Float32Array;
+    });
+  }
+
+  /** Releases the model's tensors. */
+  dispose(): void {
+    this.model.dispose();
+  }
+}
