@@ -4,7 +4,7 @@
  * `models/` and `wasm/` beside the module that holds the element — and serve them there in dev.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
 import { WASM_FILES } from '../src/element/recognizer-client.ts';
 
@@ -20,14 +20,15 @@ const MODEL_FILE = /\.(json|bin)$/;
  */
 export function shippedModels(prefix = 'assets/'): Plugin {
   const files = () =>
-    readdirSync(MODELS_DIR, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .flatMap((d) => readdirSync(join(MODELS_DIR, d.name)).filter((f) => MODEL_FILE.test(f)).map((f) => `${d.name}/${f}`));
+    // models/<name>/ and the string model in models/<name>/strings/.
+    (readdirSync(MODELS_DIR, { recursive: true }) as string[])
+      .map((path) => path.split(sep).join('/'))
+      .filter((path) => path.includes('/') && MODEL_FILE.test(path.slice(path.lastIndexOf('/') + 1)));
   return {
     name: 'digit-listener-models',
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        const name = decodeURIComponent((req.url ?? '').split('?')[0]).match(/\/models\/([^/]+\/[^/]+)$/)?.[1];
+        const name = decodeURIComponent((req.url ?? '').split('?')[0]).match(/\/models\/([^/]+\/(?:strings\/)?[^/]+)$/)?.[1];
         if (!name || !files().includes(name)) return next();
         res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
         res.end(readFileSync(join(MODELS_DIR, name)));

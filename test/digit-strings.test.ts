@@ -6,9 +6,8 @@
 import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initWasmBackend } from '../src/model/backend';
-import { DigitClassifier } from '../src/model/classifier';
-import { fileSystemModel } from '../src/model/node-io';
-import { StreamingRecognizer } from '../src/pipeline/recognizer';
+import { loadModels } from '../src/cli/models';
+import { type RecognizerModels, StreamingRecognizer } from '../src/pipeline/recognizer';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { DEFAULT_MODEL_DIR } from '../src/cli/paths';
 import { clipSequence, FSDD_DIR } from './helpers/fsdd';
@@ -36,10 +35,10 @@ function recognize(recognizer: StreamingRecognizer, signal: Float32Array): numbe
 }
 
 describe('digit strings with 50–300 ms gaps (FSDD test clips, shipped model)', () => {
-  let classifier: DigitClassifier;
+  let models: RecognizerModels;
   beforeAll(async () => {
     await initWasmBackend();
-    classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
+    models = await loadModels(DEFAULT_MODEL_DIR);
   });
 
   const strings = testStrings();
@@ -49,7 +48,7 @@ describe('digit strings with 50–300 ms gaps (FSDD test clips, shipped model)',
       let inPlace = 0;
       for (const clips of strings) {
         const truth = clips.map((c) => Number(c[0]));
-        const got = recognize(new StreamingRecognizer(classifier, RATE), clipSequence(clips, gap, 1));
+        const got = recognize(new StreamingRecognizer(models, RATE), clipSequence(clips, gap, 1));
         if (got.join('') === truth.join('')) exact++;
         inPlace += truth.filter((d, i) => got[i] === d).length;
       }
@@ -63,7 +62,7 @@ describe('digit strings with 50–300 ms gaps (FSDD test clips, shipped model)',
   }
 
   it('keeps a repeated digit said twice 50 ms apart as two digits', () => {
-    const got = recognize(new StreamingRecognizer(classifier, RATE), clipSequence(['2_jackson_0', '2_jackson_1', '7_theo_0', '7_theo_1'], 0.05, 1));
+    const got = recognize(new StreamingRecognizer(models, RATE), clipSequence(['2_jackson_0', '2_jackson_1', '7_theo_0', '7_theo_1'], 0.05, 1));
     expect(got).toEqual([2, 2, 7, 7]);
   });
 });

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../src/audio/wav';
 import type { DigitDetection } from '../src/pipeline/recognizer';
@@ -14,16 +14,20 @@ import '@tensorflow/tfjs-backend-wasm';
 import { recognizeFile } from '../src/cli/recognize-file';
 import { DEFAULT_MODEL_DIR } from '../src/cli/paths';
 import { initWasmBackend } from '../src/model/backend';
-import { DigitClassifier } from '../src/model/classifier';
-import { fileSystemModel } from '../src/model/node-io';
+import { loadModels } from '../src/cli/models';
 import type { AblationReport } from '../training/eval/ablation-report';
 import { rms } from '../training/noise';
 import { FSDD_DIR } from './helpers/fsdd';
+import { GLUED_LEVEL_RMS, type GluedStringPlan, gluedFsddSet, gluedSpeechCommandsSet, gluedWordSamples, planGluedFsddStrings, planGluedSpeechCommandsStrings } from '../training/eval/glued-strings';
+import { listSpeechCommands } from '../training/speech-commands';
+import { wordSpan } from '../training/word-span';
+
+const SC_DIR = resolve(import.meta.dirname, '../../shared/datasets/speech-commands');
 
 const dir = mkdtempSync(join(tmpdir(), 'digit-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const hit = (digit: number, startMs = 0, confidence = 0.9): DigitDetection => ({ digit, confidence, probabilities: [], startMs, endMs: startMs + 100 });
+const hit = (digit: number, startMs = 0, confidence = 0.9): DigitDetection => ({ digit, confidence, probabilities: [], startMs, endMs: startMs + 100, source: 'word' });
 /** Detections of the digits of a string, 400 ms apart, in time order. */
 const said = (digits: string, confidence = 0.9): DigitDetection[] => [...digits].map((d, i) => hit(Number(d), 400 * i, confidence));
 
@@ -61,16 +65,17 @@ describe('evaluation suite', () => {
 
   it('scoring detections at a threshold afterwards gives what a run at that threshold reports', async () => {
     await initWasmBackend();
-    const classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
+    const models = await loadModels(DEFAULT_MODEL_DIR);
     const few = { ...test, files: [...test.files.slice(0, 12), ...noisySet({ ...test, files: test.files.slice(0, 12) }, 0, dir).files] };
-    const all = await detectSet(few, classifier);
+    const all = await detectSet(few, models);
     for (const threshold of [0.5, 0.9, 0.99]) {
-      const direct = await Promise.all(few.files.map((f) => recognizeFile(f.path, classifier, { confidenceThreshold: threshold })));
+      const direct = await Promise.all(few.files.map((f) => recognizeFile(f.path, models, { confidenceThreshold: threshold })));
       expect(atThreshold(all, threshold)).toEqual(direct);
     }
     // The sweep is not trivial: some utterance falls between the thresholds.
     expect(atThreshold(all, 0.99).flat().length).toBeLessThan(atThreshold(all, 0).flat().length);
-    classifier.dispose();
+    models.word.dispose();
+    models.strings?.dispose();
   }, 60_000);
 
   it('leaves one speaker out of the FSDD sets for a model trained without him', () => {
@@ -135,10 +140,13 @@ describe('running speech and digit strings', () => {
     const score = scoreSet(set, detections);
     expect(score.unreadable).toBe(1);
     expect(score.strings).toEqual({ files: 6, exactStringRate: 2 / 6, digitErrorRate: (0 + 1 + 0 + 1 + 8 + 1) / (3 + 4 + 5 + 7 + 8 + 11) });
+    // PINs (4) and phone numbers (11) stand alone.
     expect(score.stringsByLength).toEqual([
-      { lengths: '3–4', files: 2, exactStringRate: 0.5, digitErrorRate: 1 / 7 },
+      { lengths: '3', files: 1, exactStringRate: 1, digitErrorRate: 0 },
+      { lengths: '4', files: 1, exactStringRate: 0, digitErrorRate: 1 / 4 },
       { lengths: '5–7', files: 2, exactStringRate: 0.5, digitErrorRate: 1 / 12 },
-      { lengths: '8–11', files: 2, exactStringRate: 0, digitErrorRate: 9 / 19 },
+      { lengths: '8–10', files: 1, exactStringRate: 0, digitErrorRate: 1 },
+      { lengths: '11', files: 1, exactStringRate: 0, digitErrorRate: 1 / 11 },
     ]);
     expect(figure(score)).toBeCloseTo(1 / 3);
     expect(formatScore(score)).toBe('exact strings 33.33 %, digit error rate 28.95 %');
@@ -191,14 +199,15 @@ describe('running speech and digit strings', () => {
     mkdirSync(join(out, 'heldout/strings'), { recursive: true });
     await synthesize(string);
     await initWasmBackend();
-    const classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
+    const models = await loadModels(DEFAULT_MODEL_DIR);
     const set: EvalSet = { name: 'one string', kind: 'strings', files: [{ path: string.path, digit: -1, digits: string.digits }] };
-    const detections = await detectSet(set, classifier);
+    const detections = await detectSet(set, models);
     const score = scoreSet(set, detections);
     const reported = reportedString(detections[0]!);
     expect(score.strings!.exactStringRate).toBe(reported === string.digits ? 1 : 0);
     expect(score.strings!.digitErrorRate).toBeCloseTo(editDistance(string.digits!, reported) / string.digits!.length);
-    classifier.dispose();
+    models.word.dispose();
+    models.strings?.dispose();
   }, 60_000);
 
   it('reports running speech and strings in the summary and the threshold table', () => {
@@ -216,8 +225,10 @@ describe('running speech and digit strings', () => {
     });
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toMatch(/\| digit strings \| 2 \| exact 50\.00 %, digit error rate 9\.09 % \|/);
-    expect(md).toMatch(/\| {3}3–4 digits \| 1 \| exact 100\.00 %, digit error rate 0\.00 % \|/);
-    expect(md).toMatch(/\| {3}8–11 digits \| 1 \| exact 0\.00 %, digit error rate 12\.50 % \|/);
+    expect(md).toMatch(/\| {3}3 digits \| 1 \| exact 100\.00 %, digit error rate 0\.00 % \|/);
+    expect(md).toMatch(/\| {3}4 digits \| 0 \| exact 0\.00 %, digit error rate 0\.00 % \|/);
+    expect(md).toMatch(/\| {3}8–10 digits \| 1 \| exact 0\.00 %, digit error rate 12\.50 % \|/);
+    expect(md).toMatch(/\| {3}11 digits \| 0 \|/);
     expect(md).toMatch(/\| sentences \| 1 \| 2\.0 false digits \/ 10 min \(5\.0 min of audio\); 100\.00 % of sentences with a digit \|/);
     expect(md).toMatch(/\| digit strings \(exact strings\) \| 50\.0 % \| 25\.0 % \|/);
     expect(md).toMatch(/\| sentences \(false digits \/ 10 min\) \| 2\.0 \| 0\.5 \|/);
@@ -249,4 +260,124 @@ describe('running speech and digit strings', () => {
     expect(curves[0]).toContain('>0.9</text>');
     expect(curves[1]).toContain('false digits per 10 min of sentences');
   });
+});
+
+describe('glued digit strings from real held-out clips', () => {
+  const decode = (path: string) => decodeWav(new Uint8Array(readFileSync(path)), path);
+  /** Lengths 3–11, all present, with at least 30 PINs (4) and 20 phone numbers (11). */
+  const expectLengthMix = (plans: GluedStringPlan[]) => {
+    const lengths = plans.map((p) => p.digits.length);
+    expect(new Set(lengths)).toEqual(new Set([3, 4, 5, 6, 7, 8, 9, 10, 11]));
+    expect(lengths.filter((n) => n === 4).length).toBeGreaterThanOrEqual(30);
+    expect(lengths.filter((n) => n === 11).length).toBeGreaterThanOrEqual(20);
+  };
+  /** The plan is consistent: digits are the words', one gap fewer than words, each 0–100 ms. */
+  const expectGaps = (plan: GluedStringPlan) => {
+    expect(plan.digits).toBe(plan.words.map((w) => w.digit).join(''));
+    expect(plan.gaps).toHaveLength(plan.words.length - 1);
+    for (const g of plan.gaps) {
+      expect(Number.isInteger(g)).toBe(true);
+      expect(g).toBeGreaterThanOrEqual(0);
+      expect(g).toBeLessThanOrEqual(0.1 * plan.sampleRate);
+    }
+    expect(plan.pad).toBe(0.5 * plan.sampleRate);
+  };
+  /** Every file of a set is exactly pad + trimmed words + gaps + pad, in silence where no word is. */
+  const expectRendered = (set: EvalSet, plans: GluedStringPlan[], check: number) => {
+    set.files.slice(0, check).forEach((f, i) => {
+      const plan = plans[i];
+      const audio = decode(f.path);
+      expect(audio.sampleRate).toBe(plan.sampleRate);
+      const words = plan.words.map((w) => {
+        const clip = decode(w.path);
+        const span = wordSpan(clip.samples, clip.sampleRate, 30);
+        return span.end - span.start;
+      });
+      const gaps = plan.gaps.reduce((a, b) => a + b, 0);
+      expect(audio.samples.length).toBe(plan.pad + words.reduce((a, b) => a + b, 0) + gaps + plan.pad);
+      // What is left once the silence and the words are taken out is 0–100 ms per gap.
+      const between = audio.samples.length - 2 * plan.pad - words.reduce((a, b) => a + b, 0);
+      expect(between).toBeGreaterThanOrEqual(0);
+      expect(between).toBeLessThanOrEqual(0.1 * plan.sampleRate * (plan.words.length - 1));
+      // Digital silence before, after and in every gap.
+      const silent = (from: number, to: number) => audio.samples.subarray(from, to).every((v) => v === 0);
+      expect(silent(0, plan.pad)).toBe(true);
+      expect(silent(audio.samples.length - plan.pad, audio.samples.length)).toBe(true);
+      let at = plan.pad;
+      words.forEach((n, k) => {
+        at += n;
+        expect(silent(at, at + (plan.gaps[k] ?? 0))).toBe(true);
+        at += plan.gaps[k] ?? 0;
+      });
+    });
+  };
+  const sameBytes = (a: EvalSet, b: EvalSet) => {
+    expect(a.files.map((f) => f.path.split('/').pop())).toEqual(b.files.map((f) => f.path.split('/').pop()));
+    a.files.forEach((f, i) => expect(readFileSync(f.path).equals(readFileSync(b.files[i].path))).toBe(true));
+  };
+
+  it('glued FSDD: 120 strings of 3–11 digits, each from one speaker, official-test clips only, the same plan every time', () => {
+    const plans = planGluedFsddStrings(FSDD_DIR);
+    expect(plans).toHaveLength(120);
+    expectLengthMix(plans);
+    for (const plan of plans) {
+      expect(new Set(plan.words.map((w) => w.speaker)).size).toBe(1);
+      for (const w of plan.words) {
+        expect(w.path).toMatch(/_[0-4]\.wav$/);
+        expect(w.path.split('/').pop()).toMatch(new RegExp(`^${w.digit}_${w.speaker}_[0-4]\\.wav$`));
+        expect(w.levelDb).toBeUndefined();
+      }
+      expectGaps(plan);
+      expect(plan.sampleRate).toBe(8000);
+    }
+    expect(new Set(plans.map((p) => p.words[0].speaker)).size).toBe(6); // every speaker says strings
+    expect(planGluedFsddStrings(FSDD_DIR)).toEqual(plans);
+    const without = planGluedFsddStrings(FSDD_DIR, 'nicolas');
+    expect(without).toHaveLength(120);
+    expect(without.some((p) => p.words.some((w) => w.speaker === 'nicolas' || w.path.includes('_nicolas_')))).toBe(false);
+  });
+
+  it('glued FSDD: written as the same 16-bit WAVs twice, silence + trimmed words + 0–100 ms gaps + silence, not rewritten once cached', () => {
+    const plans = planGluedFsddStrings(FSDD_DIR);
+    const first = gluedFsddSet(FSDD_DIR, join(dir, 'glued-a'));
+    const second = gluedFsddSet(FSDD_DIR, join(dir, 'glued-b'));
+    expect(first).toMatchObject({ name: 'glued FSDD test clips, 0–100 ms gaps', kind: 'strings' });
+    expect(first.files).toHaveLength(120);
+    expect(first.files.map((f) => f.digits)).toEqual(plans.map((p) => p.digits));
+    expect(first.files.every((f) => f.digit === -1)).toBe(true);
+    sameBytes(first, second);
+    expectRendered(first, plans, 120);
+    // A cached file is reused, not rewritten.
+    writeFileSync(first.files[0].path, 'cached');
+    gluedFsddSet(FSDD_DIR, join(dir, 'glued-a'));
+    expect(readFileSync(first.files[0].path, 'utf8')).toBe('cached');
+  });
+
+  it('glued Speech Commands: held-out speakers only, several speakers a string, levels within ±3 dB, the same files twice', () => {
+    const held = new Set(listSpeechCommands(SC_DIR).filter((c) => c.split === 'test' && c.kind === 'word' && c.digit >= 0).map((c) => c.path));
+    const byPath = new Map(listSpeechCommands(SC_DIR).map((c) => [c.path, c]));
+    const plans = planGluedSpeechCommandsStrings(SC_DIR);
+    expect(plans).toHaveLength(120);
+    expectLengthMix(plans);
+    for (const plan of plans) {
+      expectGaps(plan);
+      expect(plan.sampleRate).toBe(16000);
+      for (const w of plan.words) {
+        expect(held.has(w.path)).toBe(true);
+        expect(byPath.get(w.path)).toMatchObject({ split: 'test', digit: w.digit, speaker: w.speaker });
+        expect(Math.abs(w.levelDb!)).toBeLessThanOrEqual(3);
+      }
+    }
+    expect(plans.filter((p) => new Set(p.words.map((w) => w.speaker)).size > 1).length).toBeGreaterThan(100);
+    expect(planGluedSpeechCommandsStrings(SC_DIR)).toEqual(plans);
+    // Each word at its level: the common RMS, ± 3 dB.
+    const word = plans[0].words[0];
+    expect(20 * Math.log10(rms(gluedWordSamples(word, 16000)) / GLUED_LEVEL_RMS)).toBeCloseTo(word.levelDb!, 3);
+    const first = gluedSpeechCommandsSet(SC_DIR, join(dir, 'sc-a'));
+    const second = gluedSpeechCommandsSet(SC_DIR, join(dir, 'sc-b'));
+    expect(first).toMatchObject({ name: 'glued Speech Commands digits, held-out speakers, 0–100 ms gaps', kind: 'strings' });
+    expect(first.files.map((f) => f.digits)).toEqual(plans.map((p) => p.digits));
+    sameBytes(first, second);
+    expectRendered(first, plans, 20);
+  }, 60_000);
 });

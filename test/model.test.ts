@@ -77,16 +77,17 @@ describe('StreamingRecognizer confidence threshold', () => {
   it('reports an utterance below the threshold as rejected, not as a digit', async () => {
     const classifier = await DigitClassifier.load(fileSystemModel(DEFAULT_MODEL_DIR), DEFAULT_MODEL_DIR);
     const { samples, sampleRate } = fsddClip('4_nicolas_1');
-    const strict = new StreamingRecognizer(classifier, sampleRate, { confidenceThreshold: 1 });
+    const models = { word: classifier, strings: null };
+    const strict = new StreamingRecognizer(models, sampleRate, { confidenceThreshold: 1 });
     const a = [strict.push(samples), strict.flush()];
     expect(a.flatMap((s) => s.detections)).toEqual([]);
     const rejected = a.flatMap((s) => s.rejected);
     expect(rejected).toHaveLength(1);
     expect(rejected[0].confidence).toBeLessThan(1);
-    const open = new StreamingRecognizer(classifier, sampleRate, { confidenceThreshold: 0 });
+    const open = new StreamingRecognizer(models, sampleRate, { confidenceThreshold: 0 });
     const b = [open.push(samples), open.flush()];
     expect(b.flatMap((s) => s.detections).map((d) => d.digit)).toEqual([4]);
-    expect(() => new StreamingRecognizer(classifier, sampleRate, { confidenceThreshold: 1.5 })).toThrow(RangeError);
+    expect(() => new StreamingRecognizer(models, sampleRate, { confidenceThreshold: 1.5 })).toThrow(RangeError);
     classifier.dispose();
   });
 });

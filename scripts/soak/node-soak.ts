@@ -7,8 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
 import { productKernel, StreamingResampler } from '../../src/frontend/resampler';
 import { initWasmBackend } from '../../src/model/backend';
-import { DigitClassifier } from '../../src/model/classifier';
-import { fileSystemModel } from '../../src/model/node-io';
+import { loadModels } from '../../src/cli/models';
 import { type RecognizerStep, StreamingRecognizer } from '../../src/pipeline/recognizer';
 import { jsMemory, type MemorySample, sampleMemory } from './memory';
 import { type SoakScore, SoakScorer } from './score';
@@ -73,9 +72,9 @@ export async function runNodeSoak(options: NodeSoakOptions): Promise<NodeSoakRes
   const warmup = options.warmupSeconds ?? 300;
   const modelDir = options.modelDir ?? DEFAULT_MODEL_DIR;
   await initWasmBackend();
-  const classifier = await DigitClassifier.load(fileSystemModel(modelDir), modelDir);
+  const models = await loadModels(modelDir);
   const stream = new SoakStream(nonDigitSpeech(), { seed: options.seed ?? 1 });
-  const recognizer = new StreamingRecognizer(classifier, sampleRate);
+  const recognizer = new StreamingRecognizer(models, sampleRate);
   const upsampler = sampleRate === SEGMENT_RATE ? null : new StreamingResampler(SEGMENT_RATE, sampleRate, productKernel(SEGMENT_RATE, sampleRate));
   const scorer = new SoakScorer();
 
@@ -142,7 +141,8 @@ export async function runNodeSoak(options: NodeSoakOptions): Promise<NodeSoakRes
     rss: to.rss - from.rss,
     tensors: to.tensors - from.tensors,
   };
-  classifier.dispose();
+  models.word.dispose();
+  models.strings?.dispose();
   return {
     audioSeconds,
     sampleRate,

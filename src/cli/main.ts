@@ -12,9 +12,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initWasmBackend } from '../model/backend';
-import { DigitClassifier } from '../model/classifier';
-import { fileSystemModel } from '../model/node-io';
-import { DEFAULT_CONFIDENCE_THRESHOLD, type DigitDetection } from '../pipeline/recognizer';
+import { DEFAULT_CONFIDENCE_THRESHOLD, type DigitDetection, type RecognizerModels } from '../pipeline/recognizer';
+import { loadModels } from './models';
 import { DEFAULT_MODEL_DIR } from './paths';
 import { recognizeFile } from './recognize-file';
 import { atThreshold, detectSet, type EvalSet, labelledFolder, scoreSet } from './score';
@@ -28,7 +27,7 @@ const USAGE = `Usage:
       Accuracy over the WAV files in DIR named {digit}_*.wav (a file counts as correct when
       exactly one digit is found and it is the right one).
 Options:
-  --model DIR      model folder holding model.json (default: the shipped model)
+  --model DIR      model folder holding model.json, and its string model in strings/ if any (default: the shipped models)
   --threshold P    minimum confidence 0-1 for a digit to be reported (default ${DEFAULT_CONFIDENCE_THRESHOLD})
 `;
 
@@ -70,9 +69,9 @@ async function main(argv: string[]): Promise<number> {
   }
 
   await initWasmBackend();
-  let classifier: DigitClassifier;
+  let models: RecognizerModels;
   try {
-    classifier = await DigitClassifier.load(fileSystemModel(values.model!), values.model!);
+    models = await loadModels(values.model!);
   } catch (error) {
     process.stderr.write(`digit-listener: ${(error as Error).message}\n`);
     return 2;
@@ -82,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     let failed = false;
     for (const file of rest) {
       try {
-        const digits = await recognizeFile(file, classifier, { confidenceThreshold });
+        const digits = await recognizeFile(file, models, { confidenceThreshold });
         if (values.json) {
           const out = digits.map((d) => ({ digit: d.digit, confidence: round(d.confidence, 4), startMs: Math.round(d.startMs), endMs: Math.round(d.endMs) }));
           process.stdout.write(`${JSON.stringify({ file, digits: out })}\n`);
@@ -112,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`digit-listener: no {digit}_*.wav files in ${dir}\n`);
     return 2;
   }
-  const detections = await detectSet(set, classifier, (message) => process.stderr.write(`digit-listener: ${message}\n`));
+  const detections = await detectSet(set, models, (message) => process.stderr.write(`digit-listener: ${message}\n`));
   const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
   const total = score.files;
   const correct = score.confusion!.reduce((sum, row, digit) => sum + row[digit], 0);

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decodeWav } from '../audio/wav';
-import type { DigitClassifier } from '../model/classifier';
-import { type DigitDetection, type RecognizerOptions, StreamingRecognizer } from '../pipeline/recognizer';
+import { type DigitDetection, type RecognizerModels, type RecognizerOptions, StreamingRecognizer } from '../pipeline/recognizer';
 
 /** Samples per chunk when streaming a file through the pipeline (at the file's rate). */
 export const FILE_CHUNK_SAMPLES = 4096;
@@ -12,7 +11,7 @@ export const FILE_CHUNK_SAMPLES = 4096;
  *
  * @throws WavDecodeError (names the file) if it cannot be read or decoded
  */
-export async function recognizeFile(path: string, classifier: DigitClassifier, options: RecognizerOptions = {}): Promise<DigitDetection[]> {
+export async function recognizeFile(path: string, models: RecognizerModels, options: RecognizerOptions = {}): Promise<DigitDetection[]> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
@@ -20,7 +19,7 @@ export async function recognizeFile(path: string, classifier: DigitClassifier, o
     throw new Error(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   const audio = decodeWav(bytes, path);
-  const recognizer = new StreamingRecognizer(classifier, audio.sampleRate, options);
+  const recognizer = new StreamingRecognizer(models, audio.sampleRate, options);
   const detections: DigitDetection[] = [];
   for (let i = 0; i < audio.samples.length; i += FILE_CHUNK_SAMPLES) {
     detections.push(...recognizer.push(audio.samples.subarray(i, i + FILE_CHUNK_SAMPLES)).detections);

@@ -6,8 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DigitClassifier } from '../model/classifier';
-import type { DigitDetection } from '../pipeline/recognizer';
+import type { DigitDetection, RecognizerModels } from '../pipeline/recognizer';
 import { recognizeFile } from './recognize-file';
 
 /** One labelled evaluation file: `digit` 0–9, or -1 where no digit must be reported. */
@@ -55,11 +54,11 @@ export type SetDetections = (DigitDetection[] | null)[];
  * so filtering by confidence gives exactly what a run at that threshold gives. An unreadable file
  * is reported through `onError` (its message names it) and kept as null; the others go on.
  */
-export async function detectSet(set: EvalSet, classifier: DigitClassifier, onError: (message: string) => void = (m) => console.warn(`  ${m}`)): Promise<SetDetections> {
+export async function detectSet(set: EvalSet, models: RecognizerModels, onError: (message: string) => void = (m) => console.warn(`  ${m}`)): Promise<SetDetections> {
   const detections: SetDetections = [];
   for (const f of set.files) {
     try {
-      detections.push(await recognizeFile(f.path, classifier, { confidenceThreshold: 0 }));
+      detections.push(await recognizeFile(f.path, models, { confidenceThreshold: 0 }));
     } catch (error) {
       onError((error as Error).message);
       detections.push(null);
@@ -73,12 +72,21 @@ export function atThreshold(detections: SetDetections, confidenceThreshold: numb
   return detections.map((d) => d && d.filter((x) => x.confidence >= confidenceThreshold));
 }
 
-/** Digit-string length buckets of the 'strings' sets (inclusive): short codes, PINs, phone numbers. */
+/**
+ * Digit-string length buckets of the 'strings' sets (inclusive): short codes (3), PINs (4),
+ * 5–7, 8–10, phone numbers (11). PINs and phone numbers stand alone: they carry the targets
+ * (4-digit strings exact ≥ 95 %; 11-digit strings exact ≥ 85 %, digit error rate ≤ 2 %).
+ */
 export const STRING_LENGTH_BUCKETS: readonly (readonly [number, number])[] = [
-  [3, 4],
+  [3, 3],
+  [4, 4],
   [5, 7],
-  [8, 11],
+  [8, 10],
+  [11, 11],
 ];
+
+/** A bucket's name: "4" for one length, "5–7" for a range. */
+export const bucketName = ([lo, hi]: readonly [number, number]): string => (lo === hi ? String(lo) : `${lo}–${hi}`);
 
 /** Exact-string and digit error rates of some digit strings. */
 export interface StringRates {
@@ -110,7 +118,7 @@ export interface SetScore {
   readonly falseDigitsPer10Min?: number;
   /** strings sets: over all strings (an unreadable file counts as nothing reported). */
   readonly strings?: StringRates;
-  /** strings sets: per {@link STRING_LENGTH_BUCKETS} bucket, named like "3–4". */
+  /** strings sets: per {@link STRING_LENGTH_BUCKETS} bucket, named by {@link bucketName} ("4", "5–7"). */
   readonly stringsByLength?: (StringRates & { readonly lengths: string })[];
   readonly unreadable: number;
   readonly snrDb?: number;
@@ -158,7 +166,7 @@ export function scoreSet(set: EvalSet, detections: (DigitDetection[] | null)[]):
     return {
       ...base,
       strings: stringRates(pairs),
-      stringsByLength: STRING_LENGTH_BUCKETS.map(([lo, hi]) => ({ lengths: `${lo}–${hi}`, ...stringRates(pairs.filter((p) => p.truth.length >= lo && p.truth.length <= hi)) })),
+      stringsByLength: STRING_LENGTH_BUCKETS.map(([lo, hi]) => ({ lengths: bucketName([lo, hi]), ...stringRates(pairs.filter((p) => p.truth.length >= lo && p.truth.length <= hi)) })),
     };
   }
   const confusion = Array.from({ length: 10 }, () => new Array<number>(11).fill(0));

@@ -8,6 +8,8 @@ export interface CtcDigit {
   readonly startFrame: number;
   /** One past its last output frame. */
   readonly endFrame: number;
+  /** Posteriors of every class at the digit's most confident frame, `[classes]`. */
+  readonly posteriors: number[];
 }
 
 /**
@@ -17,7 +19,7 @@ export interface CtcDigit {
  * after it shows something else — how the reader emits digits before the run ends.
  */
 export class GreedyCtcDecoder {
-  private open: { digit: number; confidence: number; startFrame: number } | null = null;
+  private open: { digit: number; confidence: number; startFrame: number; posteriors: number[] } | null = null;
   private frame = 0;
 
   /**
@@ -36,12 +38,16 @@ export class GreedyCtcDecoder {
     for (let k = 1; k <= this.blank; k++) if (posteriors[offset + k] > posteriors[offset + best]) best = k;
     const index = this.frame++;
     const open = this.open;
+    const row = () => Array.from({ length: this.blank + 1 }, (_, k) => posteriors[offset + k]);
     if (open && best === open.digit) {
-      open.confidence = Math.max(open.confidence, posteriors[offset + best]);
+      if (posteriors[offset + best] > open.confidence) {
+        open.confidence = posteriors[offset + best];
+        open.posteriors = row();
+      }
       return null;
     }
     const ended = this.close(index);
-    if (best !== this.blank) this.open = { digit: best, confidence: posteriors[offset + best], startFrame: index };
+    if (best !== this.blank) this.open = { digit: best, confidence: posteriors[offset + best], startFrame: index, posteriors: row() };
     return ended;
   }
 
@@ -53,6 +59,6 @@ export class GreedyCtcDecoder {
   private close(endFrame: number): CtcDigit | null {
     const open = this.open;
     this.open = null;
-    return open ? { digit: open.digit, confidence: open.confidence, startFrame: open.startFrame, endFrame } : null;
+    return open ? { ...open, endFrame } : null;
   }
 }

@@ -1,7 +1,8 @@
 import type { DigitClassifier } from '../model/classifier';
 import { DIGIT_LABELS } from '../model/labels';
 import { readWords } from './segmentation';
-import { type PipelineStep, StreamingPipeline } from './streaming-pipeline';
+import { type CtcModel, DEFAULT_STRING_READER_CONFIG, type StringDigit, StringReader } from './string-reader';
+import { type PipelineStep, StreamingPipeline, type UtteranceWindow } from './streaming-pipeline';
 
 /** A digit the recognizer accepted. */
 export interface DigitDetection {
@@ -9,12 +10,21 @@ export interface DigitDetection {
   readonly digit: number;
   /** Softmax probability of that digit, 0–1. */
   readonly confidence: number;
-  /** Softmax probabilities of every class, `[classes]`, in the model's label order. */
+  /**
+   * Softmax probabilities of every class, `[classes]`, in the deciding model's label order: the
+   * word model's (ten digits, other), or for a digit read in a string the string model's (ten
+   * digits, blank) at the digit's most confident frame.
+   */
   readonly probabilities: number[];
-  /** Utterance start, ms since the stream start. */
+  /**
+   * Start of the word, ms since the stream start; for a digit read in a string, of the frames
+   * where the string model emitted it (inside the word).
+   */
   readonly startMs: number;
-  /** Utterance end, ms since the stream start. */
+  /** End of the word (or of the frames the string model emitted it on), ms since the stream start. */
   readonly endMs: number;
+  /** Which model decided: `'word'` (one word per window) or `'string'` (the CTC string reader). */
+  readonly source: 'word' | 'string';
 }
 
 /** An utterance the recognizer did not report: classified as not a digit, or below the threshold. */
@@ -41,53 +51,154 @@ export interface RecognizerOptions {
   readonly confidenceThreshold?: number;
 }
 
+/** The models a recognizer reads with. */
+export interface RecognizerModels {
+  /** The word model: one word per window, ten digits and "other". */
+  readonly word: DigitClassifier;
+  /** The CTC string model; null reads every run of speech word by word (the word model only). */
+  readonly strings: CtcModel | null;
+}
+
+/**
+ * Confidence (CTC posterior) a digit of the string model needs to count towards
+ * {@link STRING_MIN_DIGITS}. Fixed, not the user's threshold, so that which model decides does
+ * not depend on the threshold: the threshold then only filters what is reported, and an
+ * evaluation at threshold 0 scores every threshold exactly.
+ */
+export const STRING_DIGIT_CONFIDENCE = 0.5;
+
+/**
+ * Digits (at {@link STRING_DIGIT_CONFIDENCE}) the string model must read in one run of speech
+ * for the run to be read as a string. A run with fewer is one word — or a few words with pauses —
+ * and the word model, with its "other" class, decides: isolated digits and the rejection of
+ * non-digit words stay as good as the word model's.
+ */
+export const STRING_MIN_DIGITS = 2;
+
 /** Default confidence threshold of the CLI and the element. */
 export const DEFAULT_CONFIDENCE_THRESHOLD = 0.5;
 
+/** A run of speech being read: the string model's digits so far and the word windows cut in it. */
+interface OpenRun {
+  readonly digits: StringDigit[];
+  readonly windows: UtteranceWindow[];
+  /** True once the string model read {@link STRING_MIN_DIGITS} sure digits: it decides this run. */
+  asString: boolean;
+}
+
 /**
- * The streaming pipeline plus the classifier: audio chunks in, digits out. The CLI and the
- * browser worker both drive this class.
+ * The streaming pipeline plus the models: audio chunks in, digits out. The CLI, the evaluation
+ * and the browser worker all drive this class — one decision path.
+ *
+ * Every run of speech (gate segments that follow each other at once) is read by the string
+ * reader as it is spoken. Once the string model has read {@link STRING_MIN_DIGITS} digits of
+ * confidence ≥ {@link STRING_DIGIT_CONFIDENCE} in the run, the run is a digit string: those
+ * digits are reported at once, and every later digit as soon as it is final. A run that ends
+ * with fewer is read word by word by the word model (`readWords`), as without a string model.
+ * Reported digits are those of confidence ≥ the threshold; the rest are `rejected`.
  */
 export class StreamingRecognizer {
   readonly pipeline: StreamingPipeline;
   private readonly classifier: DigitClassifier;
   private readonly threshold: number;
+  private readonly reader: StringReader | null;
+  private run: OpenRun | null = null;
+  private detections: DigitDetection[] = [];
+  private rejected: RejectedUtterance[] = [];
+  private readonly frameMs: number;
 
   /**
    * @param inputSampleRate rate of the pushed audio, Hz
    * @throws RangeError for an unusable sample rate or a threshold outside [0, 1]
    */
-  constructor(classifier: DigitClassifier, inputSampleRate: number, options: RecognizerOptions = {}) {
+  constructor(models: RecognizerModels, inputSampleRate: number, options: RecognizerOptions = {}) {
     const threshold = options.confidenceThreshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
     if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`confidence threshold must be in [0, 1], got ${threshold}`);
-    this.classifier = classifier;
+    this.classifier = models.word;
     this.threshold = threshold;
-    this.pipeline = new StreamingPipeline(inputSampleRate);
+    this.reader = models.strings ? new StringReader(models.strings, DEFAULT_STRING_READER_CONFIG) : null;
+    const reader = this.reader;
+    this.pipeline = new StreamingPipeline(
+      inputSampleRate,
+      undefined,
+      undefined,
+      reader
+        ? {
+            frame: (logMel, index, events, windows) => this.onFrame(reader.push(logMel, index, events), windows),
+            end: (events, windows) => this.onFrame(reader.end(events), windows),
+          }
+        : undefined,
+    );
+    this.frameMs = (this.pipeline.config.frontend.hopLength / this.pipeline.config.frontend.sampleRate) * 1000;
   }
 
   /** Feeds mono samples at the input rate; returns digits completed in this chunk. */
   push(samples: Float32Array): RecognizerStep {
-    return this.classify(this.pipeline.push(samples));
+    return this.collect(this.pipeline.push(samples));
   }
 
   /** Ends a finite stream and returns the last digits. */
   flush(): RecognizerStep {
-    return this.classify(this.pipeline.flush());
+    return this.collect(this.pipeline.flush());
   }
 
-  private classify(step: PipelineStep): RecognizerStep {
-    const detections: DigitDetection[] = [];
-    const rejected: RejectedUtterance[] = [];
-    for (const segment of step.windows) {
+  private collect(step: PipelineStep): RecognizerStep {
+    // Without a string model every window is read word by word as it is cut.
+    if (!this.reader) this.readWordByWord(step.windows);
+    const out = { ...step, detections: this.detections, rejected: this.rejected };
+    this.detections = [];
+    this.rejected = [];
+    return out;
+  }
+
+  /** One frame's string-reader events and the word windows its gate events cut. */
+  private onFrame(events: ReturnType<StringReader['push']>, windows: readonly UtteranceWindow[]): void {
+    let left = windows;
+    for (const event of events) {
+      if (event.type === 'run-start') this.run = { digits: [], windows: [], asString: false };
+      else if (event.type === 'digit') this.onStringDigit(event.digit);
+      else {
+        // Windows cut in this frame belong to the run that ends in it.
+        const run = this.run;
+        this.run = null;
+        if (!run) continue;
+        run.windows.push(...left.filter((w) => w.segment.startFrame < event.endFrame));
+        left = left.filter((w) => w.segment.startFrame >= event.endFrame);
+        if (!run.asString) this.readWordByWord(run.windows);
+      }
+    }
+    if (left.length === 0) return;
+    if (this.run) this.run.windows.push(...left);
+    else this.readWordByWord(left);
+  }
+
+  private onStringDigit(digit: StringDigit): void {
+    const run = this.run;
+    if (!run) return;
+    run.digits.push(digit);
+    if (run.asString) return this.report(digit);
+    if (run.digits.filter((d) => d.confidence >= STRING_DIGIT_CONFIDENCE).length < STRING_MIN_DIGITS) return;
+    run.asString = true;
+    for (const d of run.digits) this.report(d);
+  }
+
+  private report(d: StringDigit): void {
+    const startMs = d.startFrame * this.frameMs;
+    const endMs = d.endFrame * this.frameMs;
+    if (d.confidence < this.threshold) this.rejected.push({ label: DIGIT_LABELS[d.digit], confidence: d.confidence, startMs, endMs });
+    else this.detections.push({ digit: d.digit, confidence: d.confidence, probabilities: d.posteriors, startMs, endMs, source: 'string' });
+  }
+
+  private readWordByWord(windows: readonly UtteranceWindow[]): void {
+    for (const segment of windows) {
       for (const { window, prediction: p } of readWords(segment, (features) => this.classifier.predict(features))) {
         const digit = (DIGIT_LABELS as readonly string[]).indexOf(p.label);
         if (digit < 0 || p.confidence < this.threshold) {
-          rejected.push({ label: p.label, confidence: p.confidence, startMs: window.startMs, endMs: window.endMs });
+          this.rejected.push({ label: p.label, confidence: p.confidence, startMs: window.startMs, endMs: window.endMs });
         } else {
-          detections.push({ digit, confidence: p.confidence, probabilities: p.probabilities, startMs: window.startMs, endMs: window.endMs });
+          this.detections.push({ digit, confidence: p.confidence, probabilities: p.probabilities, startMs: window.startMs, endMs: window.endMs, source: 'word' });
         }
       }
     }
-    return { ...step, detections, rejected };
   }
 }

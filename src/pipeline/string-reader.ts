@@ -13,6 +13,8 @@ export interface StringDigit {
   readonly startFrame: number;
   /** One past the last of those frames. */
   readonly endFrame: number;
+  /** The string model's posteriors (ten digits, blank) at the digit's most confident frame. */
+  readonly posteriors: number[];
 }
 
 /** What the reader saw in one frame. */
@@ -29,6 +31,8 @@ export interface CtcModel {
   readonly blank: number;
   /** `[frames / frameStride, classes]` posteriors of `[frames, melBins]` ln(mel) frames normalised to `reference`. */
   posteriors(features: Float32Array, reference: number): Float32Array;
+  /** Releases the model's tensors. */
+  dispose(): void;
 }
 
 /** Tunables of {@link StringReader}. */
@@ -177,6 +181,6 @@ export class StringReader {
   }
 
   private toStream(d: CtcDigit, startFrame: number): StringDigit {
-    return { digit: d.digit, confidence: d.confidence, startFrame: startFrame + d.startFrame * this.stride, endFrame: startFrame + d.endFrame * this.stride };
+    return { ...d, startFrame: startFrame + d.startFrame * this.stride, endFrame: startFrame + d.endFrame * this.stride };
   }
 }

@@ -8,6 +8,7 @@ import type { MainToWorker, WorkerToMain, WorkletToWorker } from '../capture/mes
 import { type BackendInfo, initWasmBackend } from '../model/backend';
 import { DigitClassifier } from '../model/classifier';
 import { measureInference } from '../model/inference-timing';
+import { StringModel } from '../model/string-model';
 import { type RecognizerStep, StreamingRecognizer } from '../pipeline/recognizer';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -27,6 +28,8 @@ const STATUS_INTERVAL_MS = 200;
 const STATUS_MIN_CHANGE_DB = 6;
 
 let classifier: DigitClassifier | null = null;
+/** The CTC string model beside the word model (`strings/model.json`), if the model folder has one. */
+let stringModel: StringModel | null = null;
 let backendInfo: BackendInfo | null = null;
 let recognizer: StreamingRecognizer | null = null;
 /** Sample rate and threshold of the current stream, to start a fresh one after a flush. */
@@ -78,7 +81,7 @@ function postResults(step: RecognizerStep): void {
 
 /** A fresh recognizer for a new stream (at start, and after a flush). */
 function newStream(config: { sampleRate: number; confidenceThreshold: number }): void {
-  recognizer = new StreamingRecognizer(classifier!, config.sampleRate, { confidenceThreshold: config.confidenceThreshold });
+  recognizer = new StreamingRecognizer({ word: classifier!, strings: stringModel }, config.sampleRate, { confidenceThreshold: config.confidenceThreshold });
   streamConfig = config;
   streamSamples = 0;
   streamOriginAt = Number.POSITIVE_INFINITY;
@@ -108,6 +111,24 @@ function postInferenceTiming(runs: number): void {
   post({ type: 'inference-timing', ...measureInference(classifier, runs), simd: backendInfo?.simd ?? false, threads: backendInfo?.threads ?? false });
 }
 
+/**
+ * The string model of a model folder, `strings/model.json` beside `model.json`. A folder without
+ * one (a custom word model) reads runs of speech word by word.
+ *
+ * @throws ModelLoadError naming the URL when the string model is there but cannot be used
+ */
+async function loadStringModel(modelUrl: string): Promise<StringModel | null> {
+  const url = new URL('strings/model.json', new URL(modelUrl, self.location.href)).href;
+  // GET, not HEAD: the service worker's precache answers GETs only (offline).
+  let present = false;
+  try {
+    present = (await fetch(url)).ok;
+  } catch {
+    // Unreachable (offline and not cached): no string model.
+  }
+  return present ? StringModel.load(url) : null;
+}
+
 function stop(): void {
   audioPort?.close();
   audioPort = null;
@@ -129,7 +150,10 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       try {
         classifier?.dispose();
         classifier = null;
+        stringModel?.dispose();
+        stringModel = null;
         classifier = await DigitClassifier.load(message.modelUrl);
+        stringModel = await loadStringModel(message.modelUrl);
       } catch (error) {
         post({ type: 'error', code: 'model-failed', message: (error as Error).message });
         return;

@@ -10,6 +10,11 @@
  *   there): digits and non-digit words of the speakers training never heard (false accepts),
  *   and held-out background-noise clips;
  * - non-speech sounds and noise (false accepts);
+ * - digit strings of 3–11 digits glued from held-out real clips with 0–100 ms gaps: FSDD
+ *   official-test clips (one speaker per string) and held-out Speech Commands speakers' digits
+ *   (exact-string and digit error rates, per length; training/eval/glued-strings.ts);
+ * Every set is read by the shipped pair of models — the word model and, when the model folder
+ * has one, the CTC string model in strings/ — through one decision path (src/pipeline/recognizer.ts).
  * - with --loso: leave-one-speaker-out over the six FSDD speakers (fold models trained with the
  *   shipped recipe into .cache/loso/<recipe>/<speaker> if missing, then tested on all of that
  *   speaker's clips). <recipe> hashes the code and data that make a model (training/, the
@@ -30,6 +35,7 @@ import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
 import { initWasmBackend } from '../../src/model/backend';
 import { DigitClassifier } from '../../src/model/classifier';
 import { fileSystemModel } from '../../src/model/node-io';
+import { loadModels } from '../../src/cli/models';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/pipeline/recognizer';
 import { DEFAULT_FSDD_DIR, listFsdd } from '../fsdd';
 import { DEFAULT_SPEECH_COMMANDS_DIR } from '../speech-commands';
@@ -102,7 +108,8 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
   for (const speaker of speakers) {
     const dir = foldDir(speaker);
     const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
-    const score = await recognizeSet(speakerSet(args.data!, speaker, `FSDD ${speaker} (fold without him)`), classifier, confidenceThreshold, THRESHOLD_SWEEP);
+    // Fold models are word models: the shipped string model heard every FSDD speaker, so folds read word by word.
+    const score = await recognizeSet(speakerSet(args.data!, speaker, `FSDD ${speaker} (fold without him)`), { word: classifier, strings: null }, confidenceThreshold, THRESHOLD_SWEEP);
     folds.push({ speaker, accuracy: score.accuracy!, files: score.files, byThreshold: score.byThreshold });
     classifier.dispose();
   }
@@ -113,9 +120,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   await initWasmBackend();
   const modelDir = resolve(args.model!);
-  const classifier = await DigitClassifier.load(fileSystemModel(modelDir), modelDir);
+  const models = await loadModels(modelDir);
   if (args.dir) {
-    await recognizeSet(labelledFolder(args.dir, resolve(args.dir)), classifier, confidenceThreshold);
+    await recognizeSet(labelledFolder(args.dir, resolve(args.dir)), models, confidenceThreshold);
     return;
   }
   mkdirSync(args.cache!, { recursive: true });
@@ -125,7 +132,7 @@ async function main(): Promise<void> {
   const scores: SetScore[] = [];
   const sweep: NonNullable<EvalReport['thresholds']> = { thresholds: [...THRESHOLD_SWEEP], sets: [] };
   for (const set of sets) {
-    const { byThreshold, ...score } = await recognizeSet(set, classifier, confidenceThreshold, THRESHOLD_SWEEP);
+    const { byThreshold, ...score } = await recognizeSet(set, models, confidenceThreshold, THRESHOLD_SWEEP);
     scores.push(score);
     sweep.sets.push({ name: set.name, kind: set.kind, values: byThreshold });
   }

@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
-import type { DigitClassifier } from '../../src/model/classifier';
+import type { RecognizerModels } from '../../src/pipeline/recognizer';
 import { listFsdd } from '../fsdd';
 import { atThreshold, detectSet, figure, type SetScore, scoreSet } from '../../src/cli/score';
 export { atThreshold, detectSet, type SetDetections } from '../../src/cli/score';
+import { gluedFsddSet, gluedSpeechCommandsSet } from './glued-strings';
 import { speechCommandsSets } from './speech-commands-sets';
 import { type EvalSet, labelledFolder, noisySet, nonSpeechSet, synthSets, synthSpeechSets } from './sets';
 
@@ -13,22 +14,26 @@ export const NOISE_SNRS_DB = [20, 10, 5, 0] as const;
  * The evaluation suite's sets: FSDD official test, the test in unseen office noise at each
  * {@link NOISE_SNRS_DB}, the held-out synthetic voices and non-digit words, their sentences
  * without digits and digit strings (when `synthDir` has a manifest), the held-out speakers of
- * Speech Commands (when `speechCommandsDir` is given), and non-speech sounds. Generated files are
- * written once to `cacheDir`.
+ * Speech Commands (when `speechCommandsDir` is given), non-speech sounds, then digit strings of
+ * 3–11 digits glued from real held-out clips with 0–100 ms gaps (training/eval/glued-strings.ts):
+ * FSDD test clips, one speaker per string, and the held-out Speech Commands speakers' digits
+ * (when `speechCommandsDir` is given). Generated files are written once to `cacheDir`.
  *
  * @param exceptSpeaker leave this FSDD speaker's clips out of the FSDD-based sets
  * @param speechCommandsDir a Speech Commands folder (training/speech-commands.ts): its held-out speakers' digits, words and noise
  */
 export function standardSets(dataDir: string, synthDir: string, cacheDir: string, exceptSpeaker?: string, speechCommandsDir?: string): EvalSet[] {
   const fsddTest = fsddTestSet(dataDir, exceptSpeaker);
-  const noiseCache = exceptSpeaker ? join(cacheDir, `without-${exceptSpeaker}`) : cacheDir;
+  const fsddCache = exceptSpeaker ? join(cacheDir, `without-${exceptSpeaker}`) : cacheDir;
   return [
     fsddTest,
-    ...NOISE_SNRS_DB.map((snr) => noisySet(fsddTest, snr, noiseCache)),
+    ...NOISE_SNRS_DB.map((snr) => noisySet(fsddTest, snr, fsddCache)),
     ...(speechCommandsDir ? speechCommandsSets(speechCommandsDir) : []),
     ...synthSets(synthDir),
     ...synthSpeechSets(synthDir),
     nonSpeechSet(cacheDir),
+    gluedFsddSet(dataDir, fsddCache, exceptSpeaker),
+    ...(speechCommandsDir ? [gluedSpeechCommandsSet(speechCommandsDir, cacheDir)] : []),
   ];
 }
 
@@ -50,8 +55,8 @@ export function speakerSet(dataDir: string, speaker: string, name: string): Eval
  * at each of `sweep` (the set's figure per threshold: accuracy, false-accept rate, false digits
  * per 10 minutes, or exact-string rate — see {@link figure}).
  */
-export async function recognizeSet(set: EvalSet, classifier: DigitClassifier, confidenceThreshold: number, sweep: readonly number[] = []): Promise<SetScore & { byThreshold: number[] }> {
-  const detections = await detectSet(set, classifier);
+export async function recognizeSet(set: EvalSet, models: RecognizerModels, confidenceThreshold: number, sweep: readonly number[] = []): Promise<SetScore & { byThreshold: number[] }> {
+  const detections = await detectSet(set, models);
   const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
   console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);
   return { ...score, byThreshold: sweep.map((t) => figure(scoreSet(set, atThreshold(detections, t)))) };

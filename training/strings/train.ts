@@ -224,7 +224,7 @@ async function main(): Promise<void> {
   const minutes = (performance.now() - started) / 60000;
   const recipe = createHash('sha256').update(JSON.stringify({ shape, epochs, batchSize, seed, scale, lr: baseRate })).digest('hex').slice(0, 12);
   writeFileSync(
-    join(outDir, 'training.json'),
+    join(outDir, 'report.json'),
     `${JSON.stringify({ recipe, shape, epochs, batchSize, seed, scale, learningRate: baseRate, parameters: model.countParams(), weights: sizesOut, minutes, history }, null, 1)}\n`,
   );
   console.log(`exported ${outDir}: ${model.countParams()} parameters, ${sizesOut.uint8} B uint8 weights; ${minutes.toFixed(1)} min`);
