@@ -23,17 +23,38 @@
  * - True end of a word: the end of the last 10 ms frame of its FSDD clip within 40 dB of the
  *   clip's loudest frame (FSDD clips carry some near-silent tail), at its place in the WAV.
  * So latency_i = eventAt_i − (streamOriginAt + trueEndWav_i + offset).
+ *
+ * 3. Digit strings (same build, page and clocks): a fake microphone plays held-out synthetic
+ *    digit strings of four digits said at natural speed (`npm run synth`, .cache/synth/heldout/
+ *    strings), 1.5 s of silence after each, and for each string we take the latency from the
+ *    true end of its last digit to the last `digit` event of the string. As above, with:
+ *    - the WAV is built at 16 kHz (each TTS file resampled by our `resample`) and converted to
+ *      48 kHz by sox;
+ *    - the true end of a string: the end of the last 10 ms frame of its file within 40 dB of its
+ *      loudest frame (`wordSpan`), at its place in the WAV; its onset likewise;
+ *    - the offset: the whole recognizer (the same model folder, word and string model) runs in
+ *      Node over the 16 kHz WAV (strings.ts `events`, its own process); the offset is where the
+ *      onsets (`startMs`) of the digits both runs reported agree — the most same-digit pairs
+ *      within 50 ms, their median (`alignOffset`): a digit read by the string model starts at
+ *      its CTC spike, not at the string's onset, so onsets are compared like with like;
+ *    - events are grouped by string on WAV time (`startMs − offset`): string k holds those from
+ *      300 ms before its onset to 300 ms before the next string's onset; a string is read exactly
+ *      when its events' digits, in order, are its file's digits.
+ *    So latency_k = eventAt(last event of string k) − (streamOriginAt + trueEndWav_k + offset).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CDPSession, chromium } from 'playwright-core';
+import { type CDPSession, chromium, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import { previewApp } from '../app-build';
+import { encodeWav16 } from '../../src/audio/wav';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { chromiumArgs, findChromium, writeMicWav } from '../../test/browser/chromium';
 import { concat, fsddClip } from '../../test/helpers/fsdd';
 import { wordSpan } from '../../training/word-span';
+import { alignOffset, groupByString, heldOutStrings, median, type NodeEvents, pickStrings, readAt16k, runStringsChild, STREAM_RATE } from './strings';
 
 /** In-browser inference timing of one backend configuration. */
 export interface BrowserInference {
@@ -92,11 +113,6 @@ function micWav(dir: string): { path: string; seconds: number; trueEndS: number[
   return { path, seconds: signal.length / 8000, trueEndS, nodeStartMs: windows.map((w) => w.startMs), digits: WORDS.map((w) => Number(w[0])) };
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 /** Inference per window in the recognizer worker, one thread and multi-threaded (dev server). */
 export async function browserInference(runs = 500): Promise<BrowserInference[]> {
   const chromiumPath = findChromium();
@@ -150,6 +166,37 @@ async function metrics(session: CDPSession): Promise<Record<string, number>> {
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
+/** A `digit` event as the page collects it: the element's detail plus the page clock at its arrival. */
+export interface BenchEvent {
+  digit: number;
+  confidence: number;
+  startMs: number;
+  endMs: number;
+  streamOriginAt: number;
+  source?: 'word' | 'string';
+  /** `performance.timeOrigin + performance.now()` in the listener. */
+  eventAt: number;
+}
+
+/** Opens the app at `url`, collects its `digit` events in `window.bench`, presses Start and waits until it listens. */
+async function startListening(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.evaluate(() => {
+    const w = window as unknown as { bench: unknown[] };
+    w.bench = [];
+    document.querySelector('digit-listener')!.addEventListener('digit', (e) => {
+      w.bench.push({ ...(e as CustomEvent).detail, eventAt: performance.timeOrigin + performance.now() });
+    });
+  });
+  await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
+  await page.waitForFunction(() => document.querySelector('digit-listener')?.getAttribute('state') === 'listening', undefined, { timeout: 30_000 });
+}
+
+/** The `digit` events collected since {@link startListening}. */
+function collectedEvents(page: Page): Promise<BenchEvent[]> {
+  return page.evaluate(() => (window as unknown as { bench: BenchEvent[] }).bench);
+}
+
 /**
  * Listening in the production build (dist/ must exist: `vite build`), with a fake microphone
  * playing {@link WORDS}: latency per word, main-thread busy time and peak JS heap.
@@ -165,16 +212,7 @@ export async function browserListening(): Promise<BrowserListening> {
     const page = await browser.newPage();
     const session = await page.context().newCDPSession(page);
     await session.send('Performance.enable');
-    await page.goto(server.url);
-    await page.evaluate(() => {
-      const w = window as unknown as { bench: unknown[] };
-      w.bench = [];
-      document.querySelector('digit-listener')!.addEventListener('digit', (e) => {
-        w.bench.push({ ...(e as CustomEvent).detail, eventAt: performance.timeOrigin + performance.now() });
-      });
-    });
-    await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
-    await page.waitForFunction(() => document.querySelector('digit-listener')?.getAttribute('state') === 'listening', undefined, { timeout: 30_000 });
+    await startListening(page, server.url);
     const before = await metrics(session);
     let peakHeap = before.JSHeapUsedSize;
     const deadline = Date.now() + (mic.seconds + 3) * 1000;
@@ -183,7 +221,7 @@ export async function browserListening(): Promise<BrowserListening> {
       peakHeap = Math.max(peakHeap, (await metrics(session)).JSHeapUsedSize);
     }
     const after = await metrics(session);
-    const events = await page.evaluate(() => (window as unknown as { bench: { digit: number; startMs: number; endMs: number; streamOriginAt: number; eventAt: number }[] }).bench);
+    const events = await collectedEvents(page);
     const sampleRate = await page.evaluate(() => new AudioContext().sampleRate);
     // Pair events with words in order by onset (after the offset), tolerating misses.
     const offset = median(events.slice(0, Math.min(events.length, mic.nodeStartMs.length)).map((e, i) => e.startMs - mic.nodeStartMs[i]));
@@ -218,4 +256,144 @@ export async function browserListening(): Promise<BrowserListening> {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Digit strings heard in the production build: end of a string's last digit → its last `digit` event. */
+export interface BrowserStrings {
+  /** Strings played. */
+  readonly strings: number;
+  /** Digits per string. */
+  readonly digits: number;
+  /** Strings whose events' digits, in order, are exactly the string's. */
+  readonly exact: number;
+  readonly events: number;
+  /** Events by deciding model (`source` of the detail). */
+  readonly sources: Record<string, number>;
+  /** Whether the model folder (built into the page) has a string model. */
+  readonly stringModel: boolean;
+  /** End of the string's last digit → its last `digit` event, ms, for each string with an event. */
+  readonly latencyMedianMs: number;
+  readonly latencyMaxMs: number;
+  readonly latenciesMs: number[];
+  /** What each string was read as (its events' digits), beside what was said. */
+  readonly read: { said: string; heard: string; file: string }[];
+  /** Stream − WAV clock offset, ms, and the digit pairs it rests on. */
+  readonly offsetMs: number;
+  readonly offsetPairs: number;
+  readonly sampleRate: number;
+}
+
+const STRING_COUNT = 8;
+const STRING_DIGITS = 4;
+const STRING_GAP_S = 1.5;
+
+/** The fake-microphone WAV of digit strings (16 kHz, then 48 kHz by sox) and each string's onset and true end in WAV time. */
+export function stringsMicWav(dir: string): { path: string; path16k: string; seconds: number; onsetMs: number[]; trueEndMs: number[]; said: string[]; files: string[] } | null {
+  const files = pickStrings(heldOutStrings(), STRING_COUNT, STRING_DIGITS);
+  if (files.length === 0) return null;
+  const parts: Float32Array[] = [new Float32Array(LEAD_S * STREAM_RATE)];
+  const onsetMs: number[] = [];
+  const trueEndMs: number[] = [];
+  let at = LEAD_S * STREAM_RATE;
+  for (const file of files) {
+    const samples = readAt16k(file.path);
+    const span = wordSpan(samples, STREAM_RATE);
+    onsetMs.push(((at + span.start) / STREAM_RATE) * 1000);
+    trueEndMs.push(((at + span.end) / STREAM_RATE) * 1000);
+    parts.push(samples, new Float32Array(STRING_GAP_S * STREAM_RATE));
+    at += samples.length + STRING_GAP_S * STREAM_RATE;
+  }
+  const signal = concat(...parts, new Float32Array(0.5 * STREAM_RATE));
+  const path16k = join(dir, 'bench-strings-16k.wav');
+  const path = join(dir, 'bench-strings-48k.wav');
+  writeFileSync(path16k, encodeWav16(signal, STREAM_RATE));
+  // sox: an independent resampler for the device rate, as writeMicWav does for 8 kHz signals.
+  execFileSync('sox', ['-G', path16k, '-r', '48000', '-b', '16', path]);
+  return { path, path16k, seconds: signal.length / STREAM_RATE, onsetMs, trueEndMs, said: files.map((f) => f.digits), files: files.map((f) => f.name) };
+}
+
+/**
+ * Digit strings said at natural speed, in the production build (dist/ must exist): a fake
+ * microphone plays {@link STRING_COUNT} held-out synthetic strings of {@link STRING_DIGITS}
+ * digits; latency from the end of each string's last digit to its last `digit` event, and the
+ * strings read exactly (see the module comment, part 3). Null when there are no held-out
+ * synthetic strings (`npm run synth`).
+ *
+ * @throws Error without Chromium
+ */
+export async function browserStrings(): Promise<BrowserStrings | null> {
+  if (heldOutStrings().length === 0) return null;
+  const chromiumPath = findChromium();
+  if (!chromiumPath) throw new Error('Chromium is needed for the browser benchmark (apt-get install chromium)');
+  const dir = mkdtempSync(join(tmpdir(), 'digit-bench-strings-'));
+  try {
+    const mic = stringsMicWav(dir);
+    if (!mic) return null;
+    // The Node reference run first, before Chromium competes for the cores.
+    const node = runStringsChild<NodeEvents>('events', mic.path16k);
+    const server = await previewApp();
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(mic.path) });
+    try {
+      const page = await browser.newPage();
+      await startListening(page, server.url);
+      await page.waitForTimeout((mic.seconds + 3) * 1000);
+      const events = await collectedEvents(page);
+      const sampleRate = await page.evaluate(() => new AudioContext().sampleRate);
+      return scoreStrings(events, node.events, mic, node.stringModel, sampleRate);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Aligns, groups and scores the page's events (pure: exported for a check without Chromium).
+ * Latencies are left empty when no digit of the page matches the Node run (`offsetPairs` 0).
+ */
+export function scoreStrings(
+  events: readonly BenchEvent[],
+  nodeEvents: NodeEvents['events'],
+  mic: { onsetMs: number[]; trueEndMs: number[]; said: string[]; files: string[] },
+  stringModel: boolean,
+  sampleRate: number,
+): BrowserStrings {
+  const { offsetMs, pairs } = alignOffset(events, nodeEvents);
+  // Without a digit both runs reported the clocks cannot be aligned: no latency then, but the
+  // strings can still be scored, grouped with offset 0 (the offset is a few tens of ms, the
+  // silences between strings 1.5 s).
+  const aligned = pairs > 0;
+  if (!aligned) console.warn(`digit strings: no digit of the page (${events.map((e) => e.digit).join('') || 'none'}) matches the Node run (${nodeEvents.map((e) => e.digit).join('') || 'none'}): no latency`);
+  const groupOf = groupByString(events.map((e) => e.startMs - (aligned ? offsetMs : 0)), mic.onsetMs);
+  const latencies: number[] = [];
+  const read: BrowserStrings['read'] = [];
+  let exact = 0;
+  mic.said.forEach((said, k) => {
+    const group = events.filter((_, i) => groupOf[i] === k).sort((a, b) => a.startMs - b.startMs);
+    const heard = group.map((e) => e.digit).join('');
+    read.push({ said, heard, file: mic.files[k] });
+    if (heard === said) exact++;
+    if (group.length === 0 || !aligned) return;
+    const last = group.reduce((a, b) => (b.eventAt > a.eventAt ? b : a));
+    latencies.push(last.eventAt - (last.streamOriginAt + mic.trueEndMs[k] + offsetMs));
+  });
+  const sources: Record<string, number> = {};
+  for (const e of events) sources[e.source ?? 'unknown'] = (sources[e.source ?? 'unknown'] ?? 0) + 1;
+  return {
+    strings: mic.said.length,
+    digits: STRING_DIGITS,
+    exact,
+    events: events.length,
+    sources,
+    stringModel,
+    latencyMedianMs: median(latencies),
+    latencyMaxMs: latencies.length ? Math.max(...latencies) : Number.NaN,
+    latenciesMs: latencies.map((l) => Math.round(l)),
+    read,
+    offsetMs,
+    offsetPairs: pairs,
+    sampleRate,
+  };
 }

@@ -8,15 +8,21 @@
  *   wasm without SIMD, cpu (each in its own process), and Chromium wasm SIMD with 1 thread and
  *   multi-threaded; each as a ratio to Node wasm SIMD 1 thread;
  * - frontend + gate real-time factor at 48 and 44.1 kHz;
- * - model weights (float vs int8) and the production JS, gzip (wasm listed apart);
+ * - whole-pipeline real-time factor in Node (frontend, gate, word model, string reader) over
+ *   ≥ 90 s of held-out synthetic digit strings, and the string model's cost per reader step
+ *   (strings.ts, each in its own process);
+ * - model weights (float vs int8; the string model's beside the word model's) and the
+ *   production JS, gzip (wasm listed apart);
  * - Chromium, fake microphone: end of word → `digit` event latency, main-thread busy time per
- *   second of listening, peak JS heap (see browser.ts for how the clocks are aligned);
+ *   second of listening, peak JS heap (see browser.ts for how the clocks are aligned); and end of
+ *   the last digit of a digit string said at natural speed → its `digit` event, with the strings
+ *   read exactly;
  * - our VAD gate beside Silero VAD on the same labelled stream (vad-peer.ts).
  *
  * `--no-browser` skips the Chromium parts; `--no-vad-peer` skips the Silero comparison.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -25,7 +31,8 @@ import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { generateNoise } from '../../training/noise';
 import { Random } from '../../training/random';
-import { browserInference, browserListening } from './browser';
+import { browserInference, browserListening, browserStrings } from './browser';
+import { HELDOUT_STRINGS_DIR, type PipelineRealTimeFactor, type ReaderStepCost, runStringsChild } from './strings';
 
 const { values: args } = parseArgs({
   options: {
@@ -86,11 +93,24 @@ async function buildSizes(): Promise<{ jsBytes: number; jsGzipBytes: number; fil
   return { jsBytes: files.reduce((s, f) => s + f.bytes, 0), jsGzipBytes: files.reduce((s, f) => s + f.gzipBytes, 0), files, wasm };
 }
 
-function modelSizes(): { parameters: number; int8Bytes: number; float32Bytes: number } {
-  const int8Bytes = statSync(join(DEFAULT_MODEL_DIR, 'weights.bin')).size;
-  const json = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
+interface ModelSize {
+  parameters: number;
+  int8Bytes: number;
+  float32Bytes: number;
+}
+
+/** Weights of the model in `dir` (int8 file size; float32 = 4 bytes per parameter); null without a model there. */
+function modelSize(dir: string): ModelSize | null {
+  if (!existsSync(join(dir, 'model.json'))) return null;
+  const int8Bytes = statSync(join(dir, 'weights.bin')).size;
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
   const parameters = json.weightsManifest.flatMap((g) => g.weights).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
   return { parameters, int8Bytes, float32Bytes: parameters * 4 };
+}
+
+/** The word model and, when the folder has one, the string model (`strings/`). */
+function modelSizes(): ModelSize & { strings: ModelSize | null } {
+  return { ...modelSize(DEFAULT_MODEL_DIR)!, strings: modelSize(join(DEFAULT_MODEL_DIR, 'strings')) };
 }
 
 const started = performance.now();
@@ -104,16 +124,23 @@ const noSimd = nodeInference('no-simd', RUNS);
 const cpu = nodeInference('cpu', 100);
 console.log('frontend + gate …');
 const rtf = { '48000': realTimeFactor(48000), '44100': realTimeFactor(44100) };
+console.log('whole pipeline on digit strings, string model per reader step …');
+const pipelineRtf = runStringsChild<PipelineRealTimeFactor>('rtf');
+const readerStep = runStringsChild<ReaderStepCost>('reader-step', String(RUNS));
 console.log('production build …');
 const sizes = await buildSizes();
 const model = modelSizes();
 let chromiumInference: Awaited<ReturnType<typeof browserInference>> | null = null;
 let listening: Awaited<ReturnType<typeof browserListening>> | null = null;
+let stringListening: Awaited<ReturnType<typeof browserStrings>> | null = null;
 if (!args['no-browser']) {
   console.log('Chromium: inference in the worker …');
   chromiumInference = await browserInference(RUNS);
   console.log('Chromium: listening to a fake microphone (real time) …');
   listening = await browserListening();
+  console.log('Chromium: digit strings to a fake microphone (real time) …');
+  stringListening = await browserStrings();
+  if (!stringListening) console.warn(`Chromium digit strings SKIPPED: no held-out synthetic 4-digit strings in ${HELDOUT_STRINGS_DIR} (npm run synth)`);
 }
 let vadPeer: unknown = null;
 if (!args['no-vad-peer']) {
@@ -138,7 +165,30 @@ for (const c of chromiumInference ?? []) {
 }
 rows.push(['frontend + gate real-time factor, 48 kHz', rtf['48000'].toFixed(4), '≤ 0.005']);
 rows.push(['frontend + gate real-time factor, 44.1 kHz', rtf['44100'].toFixed(4), '≤ 0.005']);
-rows.push(['model weights', `${model.int8Bytes} B int8 vs ${model.float32Bytes} B float32 (${model.parameters} parameters)`, 'int8 ≤ 256 KB (issue 12)']);
+rows.push([
+  `whole pipeline real-time factor (frontend, gate, word model, string reader), Node, ${pipelineRtf.source === 'held-out synthetic digit strings' ? 'digit strings' : 'FSDD clips joined with 50 ms gaps'}`,
+  `${pipelineRtf.realTimeFactor.toFixed(4)} (best of ${pipelineRtf.reps.map((r) => r.toFixed(4)).join(' / ')}; ${pipelineRtf.seconds.toFixed(0)} s at 16 kHz, ${pipelineRtf.strings} ${pipelineRtf.source}` +
+    `, 0.5–1 s silences, 20 ms blocks; wasm ${pipelineRtf.simd ? 'SIMD' : 'no SIMD'}; ${pipelineRtf.detections} digits reported` +
+    `${pipelineRtf.stringModel ? '' : '; NO string model in the model folder: word model only'})`,
+  '≤ 0.02',
+]);
+if ('unavailable' in readerStep) rows.push(['string model per reader step, Node wasm SIMD', `not measured: ${readerStep.unavailable}`, '']);
+else {
+  rows.push([
+    `string model per reader step (${readerStep.frames} frames), Node wasm SIMD`,
+    `median ${f3(readerStep.medianMs)} ms, p95 ${f3(readerStep.p95Ms)} ms (${readerStep.runs} runs; hop ${readerStep.hopFrames} + 2 × context ${readerStep.contextFrames} frames: ` +
+      `one step per ${readerStep.hopFrames * 10} ms of speech, ≈ ${((readerStep.medianMs * 100) / readerStep.hopFrames).toFixed(1)} ms per s of speech)`,
+    '',
+  ]);
+}
+rows.push([
+  'model weights',
+  `word model ${model.int8Bytes} B int8 vs ${model.float32Bytes} B float32 (${model.parameters} parameters)` +
+    (model.strings
+      ? `; string model ${model.strings.int8Bytes} B int8 vs ${model.strings.float32Bytes} B float32 (${model.strings.parameters} parameters); together ${model.int8Bytes + model.strings.int8Bytes} B int8`
+      : '; no string model'),
+  'int8 ≤ 256 KB (issue 12)',
+]);
 rows.push(['production JS, gzip', `${(sizes.jsGzipBytes / 1024).toFixed(1)} KB (${(sizes.jsBytes / 1024).toFixed(1)} KB raw, ${sizes.files.length} files)`, '≤ 400 KB gzip']);
 rows.push(['wasm (apart)', sizes.wasm.map((w) => `${w.file.replace(/^.*\//, '')} ${(w.bytes / 1024).toFixed(0)} KB`).join(', '), '']);
 if (listening) {
@@ -147,13 +197,31 @@ if (listening) {
   rows.push(['main thread busy while listening', `${listening.mainThreadBusyMsPerS.toFixed(2)} ms per s (over ${listening.listeningSeconds.toFixed(0)} s)`, '≤ 5 ms/s']);
   rows.push(['peak JS heap, page main thread', `${(listening.peakJsHeapBytes / 1024 / 1024).toFixed(1)} MB`, '']);
 }
+if (stringListening) {
+  const s = stringListening;
+  const sources = Object.entries(s.sources).map(([k, n]) => `${n} ${k}`).join(', ');
+  rows.push([
+    `end of last digit of a string → its digit event, Chromium (${s.latenciesMs.length} strings)`,
+    s.latenciesMs.length
+      ? `median ${s.latencyMedianMs.toFixed(0)} ms, worst ${s.latencyMaxMs.toFixed(0)} ms (clock offset from ${s.offsetPairs} digits)`
+      : s.offsetPairs === 0
+        ? 'not measured: no digit of the page matched the Node run (clocks not aligned)'
+        : 'not measured: no digit event in any string',
+    '≤ 250 ms median',
+  ]);
+  rows.push([
+    'strings read exactly (fake mic)',
+    `${s.exact}/${s.strings} (${s.digits}-digit held-out synthetic strings, ${s.events} events: ${sources || 'none'}; page ${s.stringModel ? 'with' : 'WITHOUT'} the string model) at ${s.sampleRate} Hz`,
+    '',
+  ]);
+}
 const vadRows = (vadPeer as { tableRows?: [string, string, string][] } | null)?.tableRows ?? [];
 rows.push(...vadRows);
 
 const md = ['| measure | value | target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(`\n${md}\n`);
 mkdirSync(OUT_DIR, { recursive: true });
-const results = { createdAt: new Date().toISOString(), model: DEFAULT_MODEL_DIR, inference: { node: { simd, simdRuns, noSimd, cpu }, chromium: chromiumInference }, frontendAndGateRealTimeFactor: rtf, model_: model, build: sizes, listening, vadPeer };
+const results = { createdAt: new Date().toISOString(), model: DEFAULT_MODEL_DIR, inference: { node: { simd, simdRuns, noSimd, cpu }, chromium: chromiumInference }, frontendAndGateRealTimeFactor: rtf, pipelineRealTimeFactor: pipelineRtf, stringReaderStep: readerStep, model_: model, build: sizes, listening, stringListening, vadPeer };
 writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(OUT_DIR, 'bench.md'), `# npm run bench — ${results.createdAt}\n\n${md}\n`);
 console.log(`wrote ${join(OUT_DIR, 'bench.json')} and bench.md in ${((performance.now() - started) / 1000).toFixed(0)} s`);
