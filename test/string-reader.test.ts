@@ -51,7 +51,8 @@ describe('RunTracker', () => {
       {
         23: [{ type: 'speech-start', startFrame: 20 }],
         60: [{ type: 'speech-end', segment: { startFrame: 20, endFrame: 45, pauses: [] } }, { type: 'speech-start', startFrame: 45 }],
-        80: [{ type: 'speech-end', segment: { startFrame: 45, endFrame: 70, pauses: [] } }],
+        // The gate ends a segment a hangover (10 frames) after its last voiced frame (69).
+        79: [{ type: 'speech-end', segment: { startFrame: 45, endFrame: 70, pauses: [] } }],
       },
       90,
     );
@@ -64,13 +65,36 @@ describe('RunTracker', () => {
     expect([end.frames[0], end.frames[64 * 4]]).toEqual([15, 79]);
   });
 
+  it('goes on through a too-long segment the gate dropped and replayed into speech, and never re-reads frames', () => {
+    const tracker = new RunTracker(4, config);
+    const events = feed(
+      tracker,
+      {
+        12: [{ type: 'speech-start', startFrame: 10 }],
+        // The gate drops the segment as too long, re-estimates its floors and finds a word in the same frames.
+        60: [{ type: 'speech-dropped', segment: { startFrame: 10, endFrame: 61, pauses: [] }, reason: 'too-long' }, { type: 'speech-start', startFrame: 30 }],
+        79: [{ type: 'speech-end', segment: { startFrame: 30, endFrame: 70, pauses: [] } }],
+        // A replay that finds a word in frames the last run already held: the next run starts after them.
+        95: [{ type: 'speech-start', startFrame: 75 }],
+        120: [{ type: 'speech-end', segment: { startFrame: 75, endFrame: 111, pauses: [] } }],
+      },
+      130,
+    );
+    expect(events.map((e) => [e.type, e.startFrame, e.type === 'run-end' ? e.endFrame : null])).toEqual([
+      ['run-start', 5, null],
+      ['run-end', 5, 80],
+      ['run-start', 80, null],
+      ['run-end', 80, 121],
+    ]);
+  });
+
   it('drops a run of nothing but a click, and ends a run that outgrows maxRunFrames as incomplete', () => {
     const click = new RunTracker(4, config);
     const clickEvents = feed(click, { 5: [{ type: 'speech-start', startFrame: 3 }], 9: [{ type: 'speech-dropped', segment: { startFrame: 3, endFrame: 6, pauses: [] }, reason: 'too-short' }] }, 20);
     expect(clickEvents.map((e) => e.type)).toEqual(['run-start']);
     expect(click.open).toBe(false);
     const long = new RunTracker(4, config);
-    const longEvents = feed(long, { 10: [{ type: 'speech-start', startFrame: 10 }], 150: [{ type: 'speech-end', segment: { startFrame: 10, endFrame: 140, pauses: [] } }] }, 160);
+    const longEvents = feed(long, { 10: [{ type: 'speech-start', startFrame: 10 }], 149: [{ type: 'speech-end', segment: { startFrame: 10, endFrame: 140, pauses: [] } }] }, 160);
     const end = longEvents.at(-1)!;
     expect(end).toMatchObject({ type: 'run-end', startFrame: 5, endFrame: 105, complete: false });
   });
@@ -108,7 +132,7 @@ describe('StringReader', () => {
     const events: StringReaderEvent[] = [];
     const pipeline = new StreamingPipeline(8000, DEFAULT_PIPELINE_CONFIG, {}, {
       frame: (logMel, index, gateEvents) => events.push(...reader.push(logMel, index, gateEvents)),
-      end: (gateEvents) => events.push(...reader.end(gateEvents)),
+      end: () => events.push(...reader.end()),
     });
     for (let i = 0; i < signal.length; i += 777) pipeline.push(signal.subarray(i, i + 777));
     pipeline.flush();
@@ -116,12 +140,14 @@ describe('StringReader', () => {
     expect(runs).toHaveLength(1);
     const streamed = events.flatMap((e) => (e.type === 'digit' ? [e.digit] : []));
 
-    // The whole run at once, padded to the stride with silence, decoded the same way.
+    // The whole run at once, with silence before it (the model's context) and after it (to the
+    // stride), decoded the same way.
     const whole = runFrames(signal, 8000)!;
+    const context = ctc.metadata.contextFrames;
     const frames = Math.ceil(whole.frames / stride) * stride;
-    const padded = new Float32Array(frames * melBins).fill(-1e3);
-    padded.set(whole.features);
-    const posteriors = ctc.posteriors(padded, 0);
+    const padded = new Float32Array((context + frames) * melBins).fill(-1e3);
+    padded.set(whole.features, context * melBins);
+    const posteriors = ctc.posteriors(padded, 0).subarray((context / stride) * 11);
     const decoder = new GreedyCtcDecoder(BLANK);
     const offline: CtcDigit[] = [];
     for (let j = 0; j < frames / stride; j++) {
@@ -143,7 +169,7 @@ describe('StringReader', () => {
     const seen: string[] = [];
     const pipeline = new StreamingPipeline(8000, DEFAULT_PIPELINE_CONFIG, {}, {
       frame: (logMel, index, gateEvents) => seen.push(...reader.push(logMel, index, gateEvents).map((e) => e.type)),
-      end: (gateEvents) => seen.push(...reader.end(gateEvents).map((e) => e.type)),
+      end: () => seen.push(...reader.end().map((e) => e.type)),
     });
     pipeline.push(signal);
     pipeline.flush();

@@ -21,8 +21,10 @@ import { atThreshold, detectSet, type EvalSet, labelledFolder, scoreSet } from '
 
 const USAGE = `Usage:
   digit-listener recognize [--json] [--model DIR] [--threshold P] FILE...
-      Prints each digit found in each WAV file with its confidence and start/end time.
-      --json       one JSON object per file per line: {"file", "digits": [{digit, confidence, startMs, endMs}]}
+      Prints each digit found in each WAV file with its confidence, start/end time and the model
+      that read it (word: one word at a time; string: the string model, for digits said in one
+      breath), then the digits as one string.
+      --json       one JSON object per file per line: {"file", "string": "4172", "digits": [{digit, confidence, startMs, endMs, source}]}
   digit-listener eval [--model DIR] [--threshold P] DIR
       Accuracy over the WAV files in DIR named {digit}_*.wav (a file counts as correct when
       exactly one digit is found and it is the right one).
@@ -32,7 +34,7 @@ Options:
 `;
 
 function formatDetection(d: DigitDetection): string {
-  return `${d.digit}  confidence ${d.confidence.toFixed(3)}  ${Math.round(d.startMs)}–${Math.round(d.endMs)} ms`;
+  return `${d.digit}  confidence ${d.confidence.toFixed(3)}  ${Math.round(d.startMs)}–${Math.round(d.endMs)} ms  (${d.source})`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -83,10 +85,11 @@ async function main(argv: string[]): Promise<number> {
       try {
         const digits = await recognizeFile(file, models, { confidenceThreshold });
         if (values.json) {
-          const out = digits.map((d) => ({ digit: d.digit, confidence: round(d.confidence, 4), startMs: Math.round(d.startMs), endMs: Math.round(d.endMs) }));
-          process.stdout.write(`${JSON.stringify({ file, digits: out })}\n`);
+          const out = digits.map((d) => ({ digit: d.digit, confidence: round(d.confidence, 4), startMs: Math.round(d.startMs), endMs: Math.round(d.endMs), source: d.source }));
+          process.stdout.write(`${JSON.stringify({ file, string: digits.map((d) => d.digit).join(''), digits: out })}\n`);
         } else {
-          process.stdout.write(`${file}\n${digits.length ? digits.map((d) => `  ${formatDetection(d)}`).join('\n') : '  (no digit)'}\n`);
+          const string = digits.length > 1 ? `\n  string ${digits.map((d) => d.digit).join('')}` : '';
+          process.stdout.write(`${file}\n${digits.length ? digits.map((d) => `  ${formatDetection(d)}`).join('\n') : '  (no digit)'}${string}\n`);
         }
       } catch (error) {
         failed = true;

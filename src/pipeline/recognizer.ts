@@ -125,7 +125,7 @@ export class StreamingRecognizer {
       reader
         ? {
             frame: (logMel, index, events, windows) => this.onFrame(reader.push(logMel, index, events), windows),
-            end: (events, windows) => this.onFrame(reader.end(events), windows),
+            end: (_events, windows) => this.onFrame(reader.end(), windows),
           }
         : undefined,
     );

@@ -16,7 +16,7 @@ export type RunEvent =
   | {
       readonly type: 'run-end';
       readonly startFrame: number;
-      /** One past the run's last frame (its last voiced frame plus the post-roll). */
+      /** One past the run's last frame (normally its last voiced frame plus the post-roll). */
       readonly endFrame: number;
       /** False when the run outgrew `maxRunFrames` or the gate dropped it as noise. */
       readonly complete: boolean;
@@ -89,25 +89,26 @@ export class RunTracker {
       } else if (event.type === 'speech-end') {
         if (!this.open) return;
         this.lastSegmentEnd = event.segment.endFrame;
-        if (events[i + 1]?.type !== 'speech-start') this.finish(event.segment.endFrame + this.config.postRollFrames, out);
+        if (events[i + 1]?.type !== 'speech-start') this.finish(out);
       } else if (this.open) {
-        // A dropped segment (a click, or sustained noise by the gate's judgement) ends the run
-        // after the segments before it; a run of nothing but a click is no run.
-        if (this.lastSegmentEnd >= 0) this.finish(this.lastSegmentEnd + this.config.postRollFrames, out);
-        else if (event.reason === 'too-long') {
-          this.incomplete = true;
-          this.finish(this.start + this.length, out);
-        } else this.start = -1;
+        // A dropped segment: when the gate's replay against its new floors finds speech in the
+        // same frames (a speech-start follows), the run goes on; else the run ends — and a run
+        // of nothing but a click is no run.
+        if (events.slice(i + 1).some((e) => e.type === 'speech-start')) return;
+        if (this.lastSegmentEnd < 0 && event.reason === 'too-short') this.start = -1;
+        else {
+          if (this.lastSegmentEnd < 0) this.incomplete = true;
+          this.finish(out);
+        }
       }
     });
     return out;
   }
 
-  /** The stream ended: `events` are the gate's last. */
-  end(events: readonly GateEvent[]): RunEvent[] {
+  /** The stream ended (after the gate's last events): ends the open run. */
+  end(): RunEvent[] {
     const out: RunEvent[] = [];
-    for (const event of events) if (event.type === 'speech-end' && this.open) this.finish(Math.min(event.segment.endFrame + this.config.postRollFrames, this.start + this.length), out);
-    if (this.open) this.finish(this.start + this.length, out);
+    if (this.open) this.finish(out);
     return out;
   }
 
@@ -135,9 +136,13 @@ export class RunTracker {
     this.length++;
   }
 
-  private finish(endFrame: number, out: RunEvent[]): void {
-    const end = Math.max(this.start, Math.min(endFrame, this.start + this.length));
-    this.length = end - this.start;
+  /**
+   * Ends the open run with every frame it has seen: the gate ends a segment `postRollFrames`
+   * after its last voiced frame, so that is where a run normally ends; after a replay the frames
+   * may reach further, and a reader has read them already — the next run starts after them.
+   */
+  private finish(out: RunEvent[]): void {
+    const end = this.start + this.length;
     out.push({ type: 'run-end', startFrame: this.start, endFrame: end, complete: !this.incomplete, frames: this.frames.slice(0, this.length * this.melBins) });
     this.lastRunEnd = end;
     this.start = -1;

@@ -111,10 +111,10 @@ export class StringReader {
     return out;
   }
 
-  /** The stream ended; `events` are the gate's last. */
-  end(events: readonly GateEvent[]): StringReaderEvent[] {
+  /** The stream ended (the gate's last events close its segment; the run ends with them). */
+  end(): StringReaderEvent[] {
     const out: StringReaderEvent[] = [];
-    this.handle(this.runs.end(events), out);
+    this.handle(this.runs.end(), out);
     return out;
   }
 
@@ -163,14 +163,16 @@ export class StringReader {
   private read(frames: Float32Array, from: number, to: number, windowEnd: number, startFrame: number, out: StringReaderEvent[]): void {
     const { melBins, stride } = this;
     const count = frames.length / melBins;
-    const windowStart = Math.max(0, from - this.context);
+    // Before the run's first frame and after its last, silence: the model reads the edges of a
+    // run as it reads the pauses of its training examples, not as the convolutions' zero padding.
+    const windowStart = from - this.context;
     const known = Math.min(windowEnd, count);
     if (known > this.referenceFrames) {
       this.reference = Math.max(this.reference, maxOf(frames, this.referenceFrames * melBins, known * melBins));
       this.referenceFrames = known;
     }
     const window = new Float32Array((windowEnd - windowStart) * melBins).fill(PAD_LN_MEL);
-    window.set(frames.subarray(windowStart * melBins, known * melBins));
+    window.set(frames.subarray(Math.max(0, windowStart) * melBins, known * melBins), Math.max(0, -windowStart) * melBins);
     const posteriors = this.model.posteriors(window, this.reference);
     const classes = this.model.blank + 1;
     for (let j = (from - windowStart) / stride; j < (to - windowStart) / stride; j++) {

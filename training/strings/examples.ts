@@ -211,8 +211,8 @@ export function runFrames(samples: Float32Array, sampleRate: number, vtlpWarp = 
       all.push(logMel.slice());
       note(runs.push(logMel, index, events));
     },
-    end(events) {
-      note(runs.end(events));
+    end() {
+      note(runs.end());
     },
   });
   pipeline.push(samples);
