@@ -17,9 +17,9 @@ import { buildStringModel, contextFrames, DEFAULT_STRING_MODEL_SHAPE, frameStrid
 import { wordSpan } from '../training/word-span';
 import { clipSequence, concat, fsddClip } from './helpers/fsdd';
 
-const BLANK = 10;
+const BLANK = 11;
 /** One frame of posteriors with `p` on class `k` and the rest spread evenly. */
-const frame = (k: number, p = 0.9) => Array.from({ length: 11 }, (_, i) => (i === k ? p : (1 - p) / 10));
+const frame = (k: number, p = 0.9) => Array.from({ length: 12 }, (_, i) => (i === k ? p : (1 - p) / 11));
 
 describe('GreedyCtcDecoder', () => {
   it('merges repeats, drops blanks, keeps a digit said twice with a blank between, and ends a digit at the next frame', () => {
@@ -109,10 +109,11 @@ describe('StringReader', () => {
 
   beforeAll(async () => {
     await initWasmBackend();
-    model = buildStringModel(melBins, 11, 3);
+    model = buildStringModel(melBins, 12, 3);
     ctc = {
       metadata: { frameStride: stride, contextFrames: contextFrames(DEFAULT_STRING_MODEL_SHAPE), frontend: { melBins } },
       blank: BLANK,
+      other: 10,
       posteriors: (features) =>
         tf.tidy(() => tf.softmax(model.predict(tf.tensor3d(normalizeToReference(features, 0), [1, features.length / melBins, melBins])) as tf.Tensor).dataSync() as Float32Array),
       dispose: () => model.dispose(),
@@ -147,11 +148,11 @@ describe('StringReader', () => {
     const frames = Math.ceil(whole.frames / stride) * stride;
     const padded = new Float32Array((context + frames) * melBins).fill(-1e3);
     padded.set(whole.features, context * melBins);
-    const posteriors = ctc.posteriors(padded, 0).subarray((context / stride) * 11);
+    const posteriors = ctc.posteriors(padded, 0).subarray((context / stride) * 12);
     const decoder = new GreedyCtcDecoder(BLANK);
     const offline: CtcDigit[] = [];
     for (let j = 0; j < frames / stride; j++) {
-      const d = decoder.push(posteriors, j * 11);
+      const d = decoder.push(posteriors, j * 12);
       if (d) offline.push(d);
     }
     const last = decoder.finish();

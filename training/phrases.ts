@@ -20,10 +20,10 @@ export const PHRASE_GAP_SECONDS: readonly [number, number] = [-0.03, 0.15];
  *
  * @param words non-digit word clips (any rates), at least one
  * @param sampleRate output rate, Hz
- * @returns the phrase, mono at `sampleRate`, each word at its own level
+ * @returns the phrase, mono at `sampleRate`, each word at its own level, and how many words it glued
  * @throws RangeError when `words` is empty
  */
-export function gluePhrase(words: readonly Clip[], sampleRate: number, random: Random): Clip {
+export function gluePhrase(words: readonly Clip[], sampleRate: number, random: Random): Clip & { readonly words: number } {
   if (words.length === 0) throw new RangeError('gluePhrase: no words to glue');
   const count = PHRASE_WORDS[0] + random.int(PHRASE_WORDS[1] - PHRASE_WORDS[0] + 1);
   const parts: Float32Array[] = [];
@@ -43,5 +43,5 @@ export function gluePhrase(words: readonly Clip[], sampleRate: number, random: R
     for (let k = 0; k < p.length && at + k < out.length; k++) out[at + k] += p[k];
     at += p.length;
   });
-  return { samples: out, sampleRate };
+  return { samples: out, sampleRate, words: count };
 }

@@ -2,12 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../pipeline/streaming-pipeline';
 import { normalizeToReference } from './input';
-import { DIGIT_LABELS } from './labels';
+import { DIGIT_LABELS, OTHER_LABEL } from './labels';
 import { checkModelMetadata, ModelLoadError, type ModelMetadata } from './metadata';
 import { withWeightCheck } from './weights-check';
 
 /** Label of the CTC blank, the string model's last output. */
 export const BLANK_LABEL = 'blank';
+
+/** The string model's outputs: the ten digits, a filler token for any other word, the blank. */
+export const STRING_MODEL_LABELS: readonly string[] = Object.freeze([...DIGIT_LABELS, OTHER_LABEL, BLANK_LABEL]);
 
 /** Metadata of the string model: the word model's, plus how its output frames map to input frames. */
 export interface StringModelMetadata extends ModelMetadata {
@@ -24,9 +27,10 @@ export interface StringModelMetadata extends ModelMetadata {
 
 /**
  * The digit-string model: a fully convolutional network over the log-mel frames of a run of
- * speech that outputs, every `frameStride` frames, CTC posteriors over the ten digits and a
- * blank (Graves et al. 2006). Input `[frames, melBins]` normalised log-mel (any `frames`, a
- * multiple of `frameStride`); output `[frames / frameStride, 11]` softmax probabilities.
+ * speech that outputs, every `frameStride` frames, CTC posteriors (Graves et al. 2006) over the
+ * ten digits, "other" (a filler token: any word that is not a digit) and the blank. Input
+ * `[frames, melBins]` normalised log-mel (any `frames`, a multiple of `frameStride`); output
+ * `[frames / frameStride, 12]` softmax probabilities.
  */
 export class StringModel {
   readonly model: tfl.LayersModel;
@@ -39,7 +43,7 @@ export class StringModel {
     this.source = source;
   }
 
-  /** Output classes: the ten digits, then the blank. */
+  /** Output classes: the ten digits, "other", then the blank. */
   get classes(): number {
     return this.metadata.labels.length;
   }
@@ -47,6 +51,11 @@ export class StringModel {
   /** Index of the blank output (the last). */
   get blank(): number {
     return this.metadata.labels.length - 1;
+  }
+
+  /** Index of the "other" (non-digit word) output. */
+  get other(): number {
+    return DIGIT_LABELS.length;
   }
 
   /**
@@ -69,12 +78,12 @@ export class StringModel {
     }
     try {
       const metadata = checkModelMetadata(model.getUserDefinedMetadata(), sourceName, pipeline) as StringModelMetadata;
-      const expectedLabels = [...DIGIT_LABELS, BLANK_LABEL];
+      const expectedLabels = STRING_MODEL_LABELS;
       if (metadata.decoder !== 'ctc' || !(metadata.frameStride > 0) || !(metadata.contextFrames >= 0)) {
         throw new ModelLoadError(sourceName, 'not a CTC string model (metadata decoder/frameStride/contextFrames missing): a word model given as the string model?');
       }
       if (metadata.labels.join() !== expectedLabels.join()) {
-        throw new ModelLoadError(sourceName, `labels [${metadata.labels.join(', ')}] are not the ten digits and a blank`);
+        throw new ModelLoadError(sourceName, `labels [${metadata.labels.join(', ')}] are not [${expectedLabels.join(', ')}]`);
       }
       const shape = model.inputs[0].shape;
       if (shape.length !== 3 || shape[2] !== pipeline.frontend.melBins) {

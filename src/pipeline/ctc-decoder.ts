@@ -1,6 +1,6 @@
-/** A digit read by the CTC decoder, in output frames of the run it was read from. */
+/** A token read by the CTC decoder (a digit, or the "other" token), in output frames of the run it was read from. */
 export interface CtcDigit {
-  /** 0–9. */
+  /** Class index: 0–9 for a digit, 10 for "other". */
   readonly digit: number;
   /** Highest posterior of the digit over its frames, 0–1. */
   readonly confidence: number;

@@ -69,9 +69,11 @@ export const STRING_DIGIT_CONFIDENCE = 0.5;
 
 /**
  * Digits (at {@link STRING_DIGIT_CONFIDENCE}) the string model must read in one run of speech
- * for the run to be read as a string. A run with fewer is one word — or a few words with pauses —
- * and the word model, with its "other" class, decides: isolated digits and the rejection of
- * non-digit words stay as good as the word model's.
+ * for the run to be read as a string — and more of them than words that are not digits (its
+ * "other" token, any confidence): "my number is four one seven two" is a string, a sentence
+ * where the model hears two digits among ten words is not. A run that is not is one word — or a
+ * few words with pauses — and the word model, with its "other" class, decides: isolated digits
+ * and the rejection of non-digit words stay as good as the word model's.
  */
 export const STRING_MIN_DIGITS = 2;
 
@@ -81,6 +83,8 @@ export const DEFAULT_CONFIDENCE_THRESHOLD = 0.5;
 /** A run of speech being read: the string model's digits so far and the word windows cut in it. */
 interface OpenRun {
   readonly digits: StringDigit[];
+  /** Words the string model read as not digits ("other" tokens). */
+  others: number;
   readonly windows: UtteranceWindow[];
   /** True once the string model read {@link STRING_MIN_DIGITS} sure digits: it decides this run. */
   asString: boolean;
@@ -92,7 +96,8 @@ interface OpenRun {
  *
  * Every run of speech (gate segments that follow each other at once) is read by the string
  * reader as it is spoken. Once the string model has read {@link STRING_MIN_DIGITS} digits of
- * confidence ≥ {@link STRING_DIGIT_CONFIDENCE} in the run, the run is a digit string: those
+ * confidence ≥ {@link STRING_DIGIT_CONFIDENCE} in the run, more than the other words it read
+ * there, the run is a digit string: those
  * digits are reported at once, and every later digit as soon as it is final. A run that ends
  * with fewer is read word by word by the word model (`readWords`), as without a string model.
  * Reported digits are those of confidence ≥ the threshold; the rest are `rejected`.
@@ -155,9 +160,11 @@ export class StreamingRecognizer {
   private onFrame(events: ReturnType<StringReader['push']>, windows: readonly UtteranceWindow[]): void {
     let left = windows;
     for (const event of events) {
-      if (event.type === 'run-start') this.run = { digits: [], windows: [], asString: false };
+      if (event.type === 'run-start') this.run = { digits: [], others: 0, windows: [], asString: false };
       else if (event.type === 'digit') this.onStringDigit(event.digit);
-      else {
+      else if (event.type === 'other') {
+        if (this.run) this.run.others++;
+      } else {
         // Windows cut in this frame belong to the run that ends in it.
         const run = this.run;
         this.run = null;
@@ -177,7 +184,8 @@ export class StreamingRecognizer {
     if (!run) return;
     run.digits.push(digit);
     if (run.asString) return this.report(digit);
-    if (run.digits.filter((d) => d.confidence >= STRING_DIGIT_CONFIDENCE).length < STRING_MIN_DIGITS) return;
+    const sure = run.digits.filter((d) => d.confidence >= STRING_DIGIT_CONFIDENCE).length;
+    if (sure < STRING_MIN_DIGITS || sure <= run.others) return;
     run.asString = true;
     for (const d of run.digits) this.report(d);
   }

@@ -22,13 +22,17 @@ export type StringReaderEvent =
   | { readonly type: 'run-start'; readonly startFrame: number }
   /** A digit of the open run that no later frame can change. */
   | { readonly type: 'digit'; readonly digit: StringDigit }
+  /** A word of the open run that is not a digit (the model's "other" token), final. */
+  | { readonly type: 'other'; readonly word: StringDigit }
   | { readonly type: 'run-end'; readonly startFrame: number; readonly endFrame: number; readonly complete: boolean };
 
 /** The string model as the reader needs it (see `StringModel`). */
 export interface CtcModel {
   readonly metadata: { readonly frameStride: number; readonly contextFrames: number; readonly frontend: { readonly melBins: number } };
-  /** Index of the blank output. */
+  /** Index of the blank output (the last). */
   readonly blank: number;
+  /** Index of the "other" output (a word that is not a digit); the digits are 0–9. */
+  readonly other: number;
   /** `[frames / frameStride, classes]` posteriors of `[frames, melBins]` ln(mel) frames normalised to `reference`. */
   posteriors(features: Float32Array, reference: number): Float32Array;
   /** Releases the model's tensors. */
@@ -153,7 +157,7 @@ export class StringReader {
       this.read(frames, from, to, to, startFrame, out);
     }
     const last = this.decoder.finish();
-    if (last) out.push({ type: 'digit', digit: this.toStream(last, startFrame) });
+    if (last) out.push(this.event(last, startFrame));
   }
 
   /**
@@ -176,10 +180,15 @@ export class StringReader {
     const posteriors = this.model.posteriors(window, this.reference);
     const classes = this.model.blank + 1;
     for (let j = (from - windowStart) / stride; j < (to - windowStart) / stride; j++) {
-      const digit = this.decoder.push(posteriors, j * classes);
-      if (digit) out.push({ type: 'digit', digit: this.toStream(digit, startFrame) });
+      const token = this.decoder.push(posteriors, j * classes);
+      if (token) out.push(this.event(token, startFrame));
     }
     this.decoded += (to - from) / stride;
+  }
+
+  private event(token: CtcDigit, startFrame: number): StringReaderEvent {
+    const t = this.toStream(token, startFrame);
+    return token.digit === this.model.other ? { type: 'other', word: t } : { type: 'digit', digit: t };
   }
 
   private toStream(d: CtcDigit, startFrame: number): StringDigit {

@@ -22,14 +22,25 @@ export interface StringSources {
   readonly realWords: readonly { path: string }[];
   /** Synthetic digit strings of training voices, `digits` e.g. "4172". */
   readonly synthStrings: readonly { path: string; digits: string }[];
-  /** Synthetic single words of training voices (digit −1: not a digit) and sentences without digits (−1). */
-  readonly synthWords: readonly { path: string; digit: number }[];
+  /** Synthetic single words of training voices (digit −1: not a digit), with their word count (1). */
+  readonly synthWords: readonly { path: string; digit: number; words: number }[];
+  /** Synthetic sentences without digits of training voices, with their word count. */
+  readonly synthSentences: readonly { path: string; words: number }[];
   /** Real background noise recordings. */
   readonly noise: readonly string[];
 }
 
 /** Where an example comes from: a pool and an index in it (or a number for generated ones). */
-export type StringJobKind = 'synth-string' | 'glued' | 'fsdd-word' | 'real-digit' | 'real-word' | 'synth-word' | 'phrase' | 'non-speech';
+export type StringJobKind = 'synth-string' | 'glued' | 'fsdd-word' | 'real-digit' | 'real-word' | 'synth-word' | 'synth-sentence' | 'phrase' | 'non-speech';
+
+/**
+ * Label of a word that is not a digit: the string model's filler token (index 10; the blank is
+ * 11). Non-digit speech gets one per word — "call me now" is [w, w, w] — so the model learns a
+ * positive class for other words, as keyword spotters' filler/garbage models do, instead of
+ * having to choose between a digit and the blank; the reader counts them to tell a digit string
+ * from a sentence.
+ */
+export const OTHER_TOKEN = 10;
 export interface StringJob {
   readonly kind: StringJobKind;
   readonly index: number;
@@ -42,6 +53,7 @@ export interface StringExample {
   /** `[frames, melBins]`, frames a multiple of the model's frame stride. */
   readonly features: Float32Array;
   readonly frames: number;
+  /** Digits 0–9 and {@link OTHER_TOKEN}s, in order. */
   readonly label: readonly number[];
 }
 
@@ -65,7 +77,8 @@ export class StringExampleMaker {
   private readonly realDigits: (Clip & { digit: number })[];
   private readonly realWords: Clip[];
   private readonly synthStrings: (Clip & { digits: string })[];
-  private readonly synthWords: (Clip & { digit: number })[];
+  private readonly synthWords: (Clip & { digit: number; words: number })[];
+  private readonly synthSentences: (Clip & { words: number })[];
   private readonly noise: Clip[];
   private readonly fsddClips: (Clip & { digit: number; speaker: string })[];
 
@@ -74,6 +87,8 @@ export class StringExampleMaker {
     private readonly augment: AugmentConfig,
     private readonly seed: number,
     private readonly frameStride: number,
+    /** Silence frames before each run: the model's context, as the reader pads a run's start. */
+    private readonly leadFrames: number,
     onError: (message: string) => void,
   ) {
     const report = (e: Error) => onError(e.message);
@@ -84,6 +99,7 @@ export class StringExampleMaker {
     this.realWords = decodeAll(sources.realWords, report);
     this.synthStrings = decodeAll(sources.synthStrings, report);
     this.synthWords = decodeAll(sources.synthWords, report);
+    this.synthSentences = decodeAll(sources.synthSentences, report);
     this.noise = decodeAll(sources.noise.map((path) => ({ path })), report);
   }
 
@@ -96,6 +112,7 @@ export class StringExampleMaker {
       'real-digit': this.realDigits.length,
       'real-word': this.realWords.length,
       'synth-word': this.synthWords.length,
+      'synth-sentence': this.synthSentences.length,
       phrase: 0,
       'non-speech': 0,
     };
@@ -110,17 +127,20 @@ export class StringExampleMaker {
     const runs = runFrames(augmented.samples, augmented.sampleRate, augmented.vtlpWarp);
     if (!runs || runs.frames > MAX_EXAMPLE_FRAMES) return null;
     const stride = this.frameStride;
-    const frames = Math.ceil(runs.frames / stride) * stride;
+    // Silence before the run, as the reader reads a run's first frames (its context), and after
+    // it up to a whole output frame.
+    const lead = this.leadFrames;
+    const frames = lead + Math.ceil(runs.frames / stride) * stride;
     if (ctcMinFrames(source.label) > frames / stride) return null;
     const melBins = runs.features.length / runs.frames;
     const padded = new Float32Array(frames * melBins).fill(-1e3);
-    padded.set(runs.features);
+    padded.set(runs.features, lead * melBins);
     const offsetLn = random.next() < 0.5 ? (random.uniform(0, 6) / 10) * Math.LN10 : 0;
     return { features: normalizeToReference(padded, maxOf(runs.features) - offsetLn), frames, label: source.label };
   }
 
   private source(job: StringJob, random: Random): { clip: Clip; label: number[] } | null {
-    const word = (c: Clip & { digit: number }) => ({ clip: c, label: c.digit >= 0 ? [c.digit] : [] });
+    const word = (c: Clip & { digit: number }) => ({ clip: c, label: [c.digit >= 0 ? c.digit : OTHER_TOKEN] });
     switch (job.kind) {
       case 'synth-string': {
         const c = this.synthStrings[job.index];
@@ -131,11 +151,18 @@ export class StringExampleMaker {
       case 'real-digit':
         return this.realDigits[job.index] ? word(this.realDigits[job.index]) : null;
       case 'real-word':
-        return this.realWords[job.index] ? { clip: this.realWords[job.index], label: [] } : null;
+        return this.realWords[job.index] ? { clip: this.realWords[job.index], label: [OTHER_TOKEN] } : null;
       case 'synth-word':
         return this.synthWords[job.index] ? word(this.synthWords[job.index]) : null;
-      case 'phrase':
-        return this.realWords.length > 0 ? { clip: gluePhrase(this.realWords, 16000, random), label: [] } : null;
+      case 'synth-sentence': {
+        const c = this.synthSentences[job.index];
+        return c ? { clip: c, label: Array<number>(c.words).fill(OTHER_TOKEN) } : null;
+      }
+      case 'phrase': {
+        if (this.realWords.length === 0) return null;
+        const phrase = gluePhrase(this.realWords, 16000, random);
+        return { clip: phrase, label: Array<number>(phrase.words).fill(OTHER_TOKEN) };
+      }
       case 'non-speech':
         return { clip: { samples: nonSpeechSound(16000, random), sampleRate: 16000 }, label: [] };
       case 'glued':
@@ -181,7 +208,7 @@ export class StringExampleMaker {
       for (let k = 0; k < p.length && at + k < out.length; k++) out[at + k] += p[k];
       at += p.length;
     });
-    return { clip: { samples: out, sampleRate: rate }, label: words.filter((w) => w.digit >= 0).map((w) => w.digit) };
+    return { clip: { samples: out, sampleRate: rate }, label: words.map((w) => (w.digit >= 0 ? w.digit : OTHER_TOKEN)) };
   }
 }
 

@@ -32,7 +32,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { initWasmBackend } from '../../src/model/backend';
 import { DEFAULT_INPUT_NORMALIZATION } from '../../src/model/input';
-import { DIGIT_LABELS } from '../../src/model/labels';
+import { DIGIT_LABELS, OTHER_LABEL } from '../../src/model/labels';
 import { BLANK_LABEL, type StringModelMetadata } from '../../src/model/string-model';
 import { DEFAULT_PIPELINE_CONFIG } from '../../src/pipeline/streaming-pipeline';
 import { DEFAULT_AUGMENT_CONFIG } from '../augment';
@@ -84,9 +84,10 @@ function epochJobs(epoch: number, sizes: Record<StringJob['kind'], number>): Str
     ...some('fsdd-word', 400),
     ...some('real-digit', sizes['real-digit']),
     ...some('real-digit', sizes['real-digit']).map((j) => ({ ...j, take: 1 })),
-    ...some('real-word', 500),
+    ...some('real-word', 600),
     ...some('synth-word', 700),
-    ...some('phrase', 250),
+    ...some('synth-sentence', 600),
+    ...some('phrase', 400),
     ...some('non-speech', 100),
   ];
 }
@@ -110,7 +111,8 @@ async function main(): Promise<void> {
   const synthDir = resolve(args.synth!);
   if (!existsSync(join(synthDir, 'manifest.json'))) throw new Error(`no synthetic voices in ${synthDir}: run \`npm run synth\` first (or --synth DIR)`);
   const synthStrings = readSynthTrainStrings(synthDir);
-  const synthWords = readSynthManifest(synthDir).filter((e) => !e.heldOut && (e.kind === 'word' || e.kind === 'sentence'));
+  const synthEntries = readSynthManifest(synthDir).filter((e) => !e.heldOut);
+  const wordCount = (text: string) => text.split(/\s+/).filter((w) => /[a-z]/i.test(w)).length;
   const scDir = resolve(args['speech-commands']!);
   const sc = existsSync(scDir) ? listSpeechCommands(scDir).filter((c) => c.split === 'train') : [];
   if (sc.length === 0) console.warn(`no Speech Commands in ${scDir}: training without real voices beyond FSDD (--speech-commands DIR)`);
@@ -119,7 +121,8 @@ async function main(): Promise<void> {
     realDigits: sc.filter((c) => c.kind === 'word' && c.digit >= 0).map((c) => ({ path: c.path, digit: c.digit })),
     realWords: sc.filter((c) => c.kind === 'word' && c.digit < 0).map((c) => ({ path: c.path })),
     synthStrings: synthStrings.map((s) => ({ path: s.path, digits: s.digits })),
-    synthWords: synthWords.map((e) => ({ path: e.path, digit: e.digit })),
+    synthWords: synthEntries.filter((e) => e.kind === 'word').map((e) => ({ path: e.path, digit: e.digit, words: 1 })),
+    synthSentences: synthEntries.filter((e) => e.kind === 'sentence').map((e) => ({ path: e.path, words: Math.max(1, wordCount(e.text)) })),
     noise: sc.filter((c) => c.kind === 'noise').map((c) => c.path),
   };
   const sizes: Record<StringJob['kind'], number> = {
@@ -129,15 +132,16 @@ async function main(): Promise<void> {
     'real-digit': sources.realDigits.length,
     'real-word': sources.realWords.length,
     'synth-word': sources.synthWords.length,
+    'synth-sentence': sources.synthSentences.length,
     phrase: 0,
     'non-speech': 0,
   };
   console.log(
-    `sources: ${sizes['synth-string']} synthetic strings, ${sizes['synth-word']} synthetic words/sentences, ${sizes['fsdd-word']} FSDD train clips, ` +
+    `sources: ${sizes['synth-string']} synthetic strings, ${sizes['synth-word']} synthetic words, ${sizes['synth-sentence']} sentences, ${sizes['fsdd-word']} FSDD train clips, ` +
       `${sizes['real-digit']} real digits + ${sizes['real-word']} real words (Speech Commands training speakers)`,
   );
 
-  const init: StringWorkerInit = { sources, augment: DEFAULT_AUGMENT_CONFIG, seed, frameStride: stride };
+  const init: StringWorkerInit = { sources, augment: DEFAULT_AUGMENT_CONFIG, seed, frameStride: stride, leadFrames: contextFrames(shape) };
   const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: init });
   const pending = new Map<number, { resolve: (d: EpochData) => void; reject: (e: Error) => void }>();
   const ready = new Map<number, Promise<EpochData>>();
@@ -157,7 +161,8 @@ async function main(): Promise<void> {
     worker.postMessage({ epoch, jobs: epochJobs(epoch, sizes) } satisfies StringEpochRequest);
   };
 
-  const model = buildStringModel(melBins, DIGIT_LABELS.length + 1, seed, shape);
+  const labels = [...DIGIT_LABELS, OTHER_LABEL, BLANK_LABEL];
+  const model = buildStringModel(melBins, labels.length, seed, shape);
   const baseRate = Number(args['learning-rate']);
   const optimizer = tf.train.adam(baseRate);
   const random = new Random(seed);
@@ -212,7 +217,7 @@ async function main(): Promise<void> {
   const metadata: StringModelMetadata = {
     format: 'digit-listener-model',
     version: 1,
-    labels: [...DIGIT_LABELS, BLANK_LABEL],
+    labels,
     frontend: DEFAULT_PIPELINE_CONFIG.frontend,
     window: DEFAULT_PIPELINE_CONFIG.window,
     normalization: DEFAULT_INPUT_NORMALIZATION,

@@ -12,6 +12,7 @@ export interface StringWorkerInit {
   readonly augment: AugmentConfig;
   readonly seed: number;
   readonly frameStride: number;
+  readonly leadFrames: number;
 }
 /** Main → worker: make one epoch's examples. */
 export interface StringEpochRequest {
@@ -26,7 +27,7 @@ export type StringWorkerMessage =
 
 const port = parentPort!;
 const init = workerData as StringWorkerInit;
-const maker = new StringExampleMaker(init.sources, init.augment, init.seed, init.frameStride, (message) => port.postMessage({ type: 'skipped', message } satisfies StringWorkerMessage));
+const maker = new StringExampleMaker(init.sources, init.augment, init.seed, init.frameStride, init.leadFrames, (message) => port.postMessage({ type: 'skipped', message } satisfies StringWorkerMessage));
 port.on('message', ({ epoch, jobs }: StringEpochRequest) => {
   try {
     const examples = jobs.map((job) => maker.example(job, epoch));
