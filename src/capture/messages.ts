@@ -55,7 +55,13 @@ export type MainToWorker =
 export interface DigitResult {
   readonly digit: number;
   readonly confidence: number;
+  /**
+   * Probabilities of the model that decided: the word model's `[ten digits, other]`, or for a
+   * digit read in a string the string model's `[ten digits, other, blank]`.
+   */
   readonly probabilities: number[];
+  /** `'word'`: the word model read it alone; `'string'`: the string model read it in a digit string. */
+  readonly source: 'word' | 'string';
   /** ms since the stream started (stream time: samples received / sample rate); a suspension starts a new stream. */
   readonly startMs: number;
   readonly endMs: number;

@@ -57,9 +57,11 @@ const STATE_TEXT: Record<ListenerState, string> = {
  *
  * Without `continuous` it stops after the first digit (one-digit input); with it, it keeps
  * listening and groups digits into strings, ended by a pause (`digits-timeout`), by reaching
- * `max-digits`, or by `stop()`. All events bubble and are `composed` (they leave shadow roots).
+ * `max-digits`, or by `stop()`. Digits said in one breath at natural speed ("four one seven two")
+ * are read by the string model while they are spoken: each `digit` event comes as soon as that
+ * digit is certain. All events bubble and are `composed` (they leave shadow roots).
  *
- * @fires digit - a digit was recognized; `detail`: {digit, confidence, probabilities, startMs, endMs, streamOriginAt}
+ * @fires digit - a digit was recognized; `detail`: {digit, confidence, probabilities, source ('word' | 'string'), startMs, endMs, streamOriginAt}
  * @fires digits - continuous mode: a digit string was completed; `detail`: {digits: "4172", reason: 'pause' | 'length' | 'stop'}
  * @fires listening-change - listening started or ended (microphone opened or closed, or audio
  *   paused by the browser and resumed); `detail`: {listening}
