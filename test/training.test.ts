@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { initWasmBackend } from '../src/model/backend';
 import { DigitClassifier } from '../src/model/classifier';
 import { fileSystemModel } from '../src/model/node-io';
+import { STRING_MODEL_LABELS, StringModel } from '../src/model/string-model';
 import { planSynth, writeSynth } from '../training/synth/generate';
 import { synthSpeakers } from '../training/synth/voices';
 import { listSpeechCommands } from '../training/speech-commands';
@@ -95,5 +96,25 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
     expect(heldOutWords.falseAcceptRate).toBeGreaterThanOrEqual(0);
     const json = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
     expect(json.userDefinedMetadata.digitListener.labels).toEqual(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'other']);
+  }, 240_000);
+});
+
+describe('npm run train:strings (smoke: 2 % of an epoch, FSDD only)', () => {
+  it('trains the CTC string model through the streaming pipeline and exports a uint8 model the reader loads', async () => {
+    const dir = join(out, 'strings');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/strings/train.ts', '--no-synth', '--no-speech-commands', '--scale', '0.02', '--epochs', '1', '--out', dir], {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(stdout).toMatch(/epoch 1\/1: CTC loss \d+\.\d+ nats over \d+ examples/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).weightsManifest[0].weights;
+    expect(manifest.every((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8')).toBe(true);
+    await initWasmBackend();
+    const model = await StringModel.load(fileSystemModel(dir), dir);
+    expect(model.metadata).toMatchObject({ decoder: 'ctc', frameStride: 4, contextFrames: 40, labels: [...STRING_MODEL_LABELS] });
+    // The word model loaded as a string model is refused, naming the problem.
+    const wordModel = resolve(ROOT, 'models/default');
+    await expect(StringModel.load(fileSystemModel(wordModel), wordModel)).rejects.toThrow(/not a CTC string model/);
+    model.dispose();
   }, 240_000);
 });
