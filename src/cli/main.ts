@@ -29,7 +29,7 @@ const USAGE = `Usage:
       Accuracy over the WAV files in DIR named {digit}_*.wav (a file counts as correct when
       exactly one digit is found and it is the right one).
 Options:
-  --model DIR      model folder holding model.json, and its string model in strings/ if any (default: the shipped models)
+  --model DIR      model folder holding model.json, and the string model in DIR/strings/ if any (default: the shipped models)
   --threshold P    minimum confidence 0-1 for a digit to be reported (default ${DEFAULT_CONFIDENCE_THRESHOLD})
 `;
 
