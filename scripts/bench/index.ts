@@ -187,7 +187,7 @@ rows.push([
     (model.strings
       ? `; string model ${model.strings.int8Bytes} B int8 vs ${model.strings.float32Bytes} B float32 (${model.strings.parameters} parameters); together ${model.int8Bytes + model.strings.int8Bytes} B int8`
       : '; no string model'),
-  'int8 ≤ 256 KB (issue 12)',
+  'word model int8 ≤ 256 KB (issue 12)',
 ]);
 rows.push(['production JS, gzip', `${(sizes.jsGzipBytes / 1024).toFixed(1)} KB (${(sizes.jsBytes / 1024).toFixed(1)} KB raw, ${sizes.files.length} files)`, '≤ 400 KB gzip']);
 rows.push(['wasm (apart)', sizes.wasm.map((w) => `${w.file.replace(/^.*\//, '')} ${(w.bytes / 1024).toFixed(0)} KB`).join(', '), '']);

@@ -23,7 +23,7 @@ const MODEL = join(ROOT, 'models/default');
 const chromiumPath = findChromium();
 
 /** The bad models served under `bad/`, by element id; `missing` has no files at all. */
-const BAD = ['missing', 'truncated-weights', 'truncated-json', 'wrong-shape', 'other-frontend'] as const;
+const BAD = ['missing', 'truncated-weights', 'truncated-json', 'wrong-shape', 'other-frontend', 'truncated-strings'] as const;
 /** What the message must say after the URL, per bad model. */
 const PROBLEM: Record<(typeof BAD)[number], RegExp> = {
   missing: /failed with status code 404/,
@@ -32,7 +32,11 @@ const PROBLEM: Record<(typeof BAD)[number], RegExp> = {
   'truncated-json': /Failed to parse model JSON/,
   'wrong-shape': /input shape \[.*49.*\] does not match/,
   'other-frontend': /trained for other features \(melBins: model 64, pipeline 40\)/,
+  // A good word model beside a broken string model (strings/): named by the string model's URL.
+  'truncated-strings': new RegExp(`^weights are 1000 bytes but the manifest in model.json describes ${statSync(join(MODEL, 'strings/weights.bin')).size} bytes`),
 };
+/** The URL an element's failure names: the string model's for `truncated-strings`. */
+const failedUrl = (base: string, id: (typeof BAD)[number]) => `${base}bad/${id}/${id === 'truncated-strings' ? 'strings/' : ''}model.json`;
 
 /** Writes `bad/<name>/` beside the package: the shipped model with one thing broken. */
 function writeBadModels(root: string): void {
@@ -51,6 +55,10 @@ function writeBadModels(root: string): void {
   const frontend = json();
   frontend.userDefinedMetadata.digitListener.frontend.melBins = 64;
   write('other-frontend', JSON.stringify(frontend));
+  write('truncated-strings', JSON.stringify(json()));
+  mkdirSync(join(root, 'bad/truncated-strings/strings'));
+  writeFileSync(join(root, 'bad/truncated-strings/strings/model.json'), readFileSync(join(MODEL, 'strings/model.json')));
+  writeFileSync(join(root, 'bad/truncated-strings/strings/weights.bin'), readFileSync(join(MODEL, 'strings/weights.bin')).subarray(0, 1000));
 }
 
 const PAGE = `<!doctype html>
@@ -136,7 +144,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> with a bad model', () => {
   it('each bad model: "model could not be loaded" with its URL and an error event; a good element on the page still recognizes', async () => {
     await withPage('4_george_0', async (page, pageErrors) => {
       for (const id of BAD) await button(page, id).click();
-      for (const id of BAD) await expectModelFailure(page, id, `${server.url}bad/${id}/model.json`, PROBLEM[id]);
+      for (const id of BAD) await expectModelFailure(page, id, failedUrl(server.url, id), PROBLEM[id]);
       // The page keeps working: the element with the shipped model hears the fake microphone.
       await button(page, 'good').click();
       await expect.poll(async () => (await events(page)).filter((e) => e.type === 'digit'), { timeout: 30_000 }).toHaveLength(1);
