@@ -119,10 +119,13 @@ function postInferenceTiming(runs: number): void {
  */
 async function loadStringModel(modelUrl: string): Promise<StringModel | null> {
   const url = new URL('strings/model.json', new URL(modelUrl, self.location.href)).href;
-  // GET, not HEAD: the service worker's precache answers GETs only (offline).
+  // GET, not HEAD: the service worker's precache answers GETs only (offline). A missing file is
+  // a 404, or — from a server with a single-page-app fallback (vite preview, many static hosts)
+  // — a 200 with the HTML page: both mean no string model.
   let present = false;
   try {
-    present = (await fetch(url)).ok;
+    const response = await fetch(url);
+    present = response.ok && !/html/i.test(response.headers.get('content-type') ?? '') && !(await response.text()).trimStart().startsWith('<');
   } catch {
     // Unreachable (offline and not cached): no string model.
   }
