@@ -35,6 +35,18 @@ export function gluePhrase(words: readonly Clip[], sampleRate: number, random: R
     parts.push(samples.subarray(start, end));
     gaps.push(Math.round(random.uniform(...PHRASE_GAP_SECONDS) * sampleRate));
   }
+  return { samples: joinWithGaps(parts, gaps), sampleRate, words: count };
+}
+
+/**
+ * Joins words one after another: word i starts `gaps[i]` samples after word i − 1 ends (a
+ * negative gap overlaps them, mixed; `gaps[0]` is unused).
+ *
+ * @param parts the words, mono, one sample rate
+ * @param gaps samples, one per word
+ * @returns the joined signal (at least one sample)
+ */
+export function joinWithGaps(parts: readonly Float32Array[], gaps: readonly number[]): Float32Array {
   const length = parts.reduce((n, p, i) => n + p.length + (i > 0 ? gaps[i] : 0), 0);
   const out = new Float32Array(Math.max(1, length));
   let at = 0;
@@ -43,5 +55,5 @@ export function gluePhrase(words: readonly Clip[], sampleRate: number, random: R
     for (let k = 0; k < p.length && at + k < out.length; k++) out[at + k] += p[k];
     at += p.length;
   });
-  return { samples: out, sampleRate, words: count };
+  return out;
 }

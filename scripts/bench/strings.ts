@@ -28,6 +28,7 @@ import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
 import { resample } from '../../src/frontend/resampler';
 import { Random } from '../../training/random';
 import { DEFAULT_SYNTH_DIR } from '../../training/synth/generate';
+import { concat } from '../../test/helpers/fsdd';
 
 /** Held-out synthetic digit strings of `npm run synth`: `string_{digits}_{speaker}_{take}.wav`. */
 export const HELDOUT_STRINGS_DIR = join(DEFAULT_SYNTH_DIR, 'heldout', 'strings');
@@ -89,16 +90,6 @@ export interface SpeechStream {
   readonly seconds: number;
 }
 
-/** Concatenates signals. */
-function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /**
  * ≥ `minSeconds` (90) of speech-heavy audio at 16 kHz: held-out synthetic digit strings of every
@@ -121,7 +112,7 @@ export async function speechStream(minSeconds = 90, dir = HELDOUT_STRINGS_DIR): 
   const files = random.shuffle(heldOutStrings(dir));
   if (files.length > 0) {
     for (let i = 0; length < minSeconds * STREAM_RATE; i++) add(readAt16k(files[i % files.length].path));
-    return { samples: concat(parts), sampleRate: STREAM_RATE, source: 'held-out synthetic digit strings', strings, seconds: length / STREAM_RATE };
+    return { samples: concat(...parts), sampleRate: STREAM_RATE, source: 'held-out synthetic digit strings', strings, seconds: length / STREAM_RATE };
   }
   // Imported here: the FSDD helper throws at import when the recordings are missing.
   const { clipSequence } = await import('../../test/helpers/fsdd');
@@ -130,7 +121,7 @@ export async function speechStream(minSeconds = 90, dir = HELDOUT_STRINGS_DIR): 
     const clips = Array.from({ length: 4 }, () => `${random.int(10)}_${speakers[random.int(speakers.length)]}_${random.int(50)}`);
     add(resample(clipSequence(clips, 0.05, 0, 0), 8000, STREAM_RATE));
   }
-  return { samples: concat(parts), sampleRate: STREAM_RATE, source: 'FSDD clips joined with 50 ms gaps (no synthetic strings)', strings, seconds: length / STREAM_RATE };
+  return { samples: concat(...parts), sampleRate: STREAM_RATE, source: 'FSDD clips joined with 50 ms gaps (no synthetic strings)', strings, seconds: length / STREAM_RATE };
 }
 
 /** Median of a non-empty list (NaN for an empty one). */

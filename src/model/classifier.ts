@@ -4,7 +4,7 @@ import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../pipeline/stream
 import { compileFusedForward, type FusedForward } from './fused-forward';
 import { normalizeWindow } from './input';
 import { checkModelMetadata, ModelLoadError, type ModelMetadata } from './metadata';
-import { withWeightCheck } from './weights-check';
+import { loadLayersModelNamed } from './load-layers';
 
 /** The model's answer for one window. */
 export interface Prediction {
@@ -54,13 +54,7 @@ export class DigitClassifier {
     sourceName: string = typeof source === 'string' ? source : 'model',
     pipeline: PipelineConfig = DEFAULT_PIPELINE_CONFIG,
   ): Promise<DigitClassifier> {
-    let model: tfl.LayersModel;
-    try {
-      model = await tfl.loadLayersModel(withWeightCheck(source, sourceName));
-    } catch (error) {
-      if (error instanceof ModelLoadError) throw error;
-      throw new ModelLoadError(sourceName, (error as Error).message ?? String(error), { cause: error });
-    }
+    const model = await loadLayersModelNamed(source, sourceName);
     try {
       const metadata = checkModelMetadata(model.getUserDefinedMetadata(), sourceName, pipeline);
       const shape = model.inputs[0].shape;

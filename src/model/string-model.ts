@@ -4,7 +4,7 @@ import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../pipeline/stream
 import { normalizeToReference } from './input';
 import { DIGIT_LABELS, OTHER_LABEL } from './labels';
 import { checkModelMetadata, ModelLoadError, type ModelMetadata } from './metadata';
-import { withWeightCheck } from './weights-check';
+import { loadLayersModelNamed } from './load-layers';
 
 /** Label of the CTC blank, the string model's last output. */
 export const BLANK_LABEL = 'blank';
@@ -69,13 +69,7 @@ export class StringModel {
     sourceName: string = typeof source === 'string' ? source : 'string model',
     pipeline: PipelineConfig = DEFAULT_PIPELINE_CONFIG,
   ): Promise<StringModel> {
-    let model: tfl.LayersModel;
-    try {
-      model = await tfl.loadLayersModel(withWeightCheck(source, sourceName));
-    } catch (error) {
-      if (error instanceof ModelLoadError) throw error;
-      throw new ModelLoadError(sourceName, (error as Error).message ?? String(error), { cause: error });
-    }
+    const model = await loadLayersModelNamed(source, sourceName);
     try {
       const metadata = checkModelMetadata(model.getUserDefinedMetadata(), sourceName, pipeline) as StringModelMetadata;
       const expectedLabels = STRING_MODEL_LABELS;

@@ -8,7 +8,7 @@ import { ctcMinFrames } from '../ctc';
 import { decodeAll } from '../decode';
 import { fnv1a } from '../features/plan';
 import { nonSpeechSound } from '../nonspeech';
-import { gluePhrase } from '../phrases';
+import { gluePhrase, joinWithGaps } from '../phrases';
 import { Random } from '../random';
 import { wordSpan } from '../word-span';
 
@@ -200,15 +200,7 @@ export class StringExampleMaker {
       return samples.subarray(start, end).map((v) => v * gain);
     });
     const gaps = parts.map(() => Math.round(random.uniform(...GLUE_GAP_SECONDS) * rate));
-    const length = parts.reduce((n, p, i) => n + p.length + (i > 0 ? gaps[i] : 0), 0);
-    const out = new Float32Array(Math.max(1, length));
-    let at = 0;
-    parts.forEach((p, i) => {
-      if (i > 0) at = Math.max(0, at + gaps[i]);
-      for (let k = 0; k < p.length && at + k < out.length; k++) out[at + k] += p[k];
-      at += p.length;
-    });
-    return { clip: { samples: out, sampleRate: rate }, label: words.map((w) => (w.digit >= 0 ? w.digit : OTHER_TOKEN)) };
+    return { clip: { samples: joinWithGaps(parts, gaps), sampleRate: rate }, label: words.map((w) => (w.digit >= 0 ? w.digit : OTHER_TOKEN)) };
   }
 }
 
