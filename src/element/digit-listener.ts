@@ -4,6 +4,7 @@ import type { DigitResult, WorkerToMain } from '../capture/messages';
 import { CaptureError, type CaptureErrorCode, MicrophoneCapture } from '../capture/microphone';
 import { DIGIT_LABELS, OTHER_LABEL } from '../model/labels';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../pipeline/recognizer';
+import { formatConfidence } from './format';
 import { type BackendReady, RecognizerClient } from './recognizer-client';
 
 /** Visible states of the element. */
@@ -110,19 +111,21 @@ export class DigitListener extends LitElement {
     .buttons { display: flex; gap: 0.5rem; }
     button:focus-visible { outline: 3px solid #1f1f1f; outline-offset: 3px; }
     .level { width: 12rem; height: 0.5rem; border-radius: 4px; background: #e3e3e3; overflow: hidden; }
-    .level > div { height: 100%; width: 100%; background: var(--accent); transform-origin: left; will-change: transform; transform: scaleX(0); }
+    .level > .fill { height: 100%; width: 100%; background: var(--accent); transform-origin: left; will-change: transform; transform: scaleX(0); }
     /* Ten steps as classes, not an inline style: the app's Content-Security-Policy allows none. */
-    .step-1 { transform: scaleX(0.1); } .step-2 { transform: scaleX(0.2); } .step-3 { transform: scaleX(0.3); }
-    .step-4 { transform: scaleX(0.4); } .step-5 { transform: scaleX(0.5); } .step-6 { transform: scaleX(0.6); }
-    .step-7 { transform: scaleX(0.7); } .step-8 { transform: scaleX(0.8); } .step-9 { transform: scaleX(0.9); }
-    .step-10 { transform: scaleX(1); }
+    /* As specific as the fill's rule above and after it: a step wins (a lone .step-N lost to
+       '.level > div' and the meter never moved). */
+    .level > .step-1 { transform: scaleX(0.1); } .level > .step-2 { transform: scaleX(0.2); } .level > .step-3 { transform: scaleX(0.3); }
+    .level > .step-4 { transform: scaleX(0.4); } .level > .step-5 { transform: scaleX(0.5); } .level > .step-6 { transform: scaleX(0.6); }
+    .level > .step-7 { transform: scaleX(0.7); } .level > .step-8 { transform: scaleX(0.8); } .level > .step-9 { transform: scaleX(0.9); }
+    .level > .step-10 { transform: scaleX(1); }
     .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     /* Windows high contrast and other forced-colour modes: system colours, meter still visible. */
     @media (forced-colors: active) {
       .card { border-color: CanvasText; }
       .digit { color: CanvasText; }
       .level { background: Canvas; border: 1px solid CanvasText; }
-      .level > div { background: Highlight; forced-color-adjust: none; }
+      .level > .fill { background: Highlight; forced-color-adjust: none; }
       button { border-color: ButtonText; }
     }
   `;
@@ -535,7 +538,7 @@ export class DigitListener extends LitElement {
     return html`
       <div class="card">
         <div class="digit" part="digit" aria-hidden="true">${result ? result.digit : '–'}</div>
-        <div class="confidence" part="confidence">${result ? `confidence ${Math.round(result.confidence * 100)}%` : nothing}</div>
+        <div class="confidence" part="confidence">${result ? `confidence ${formatConfidence(result.confidence)}` : nothing}</div>
         <div class="level" part="level" role="meter" aria-label="Input level" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
           <div class=${`fill step-${Math.round(level * 10)}`}></div>
         </div>
@@ -556,3 +559,4 @@ export class DigitListener extends LitElement {
     `;
   }
 }
+

@@ -12,7 +12,7 @@ import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concat, fsddClip } from '../helpers/fsdd';
 import { axeViolations } from './axe';
-import { buildAppOnce, listen, makeMicWav, serveApp, withApp as withAppIn } from './app-harness';
+import { buildAppOnce, collectDigits, listen, makeMicWav, serveApp, waitForDigits, withApp as withAppIn } from './app-harness';
 import { chromiumArgs, findChromium, writeMicWav } from './chromium';
 
 const chromiumPath = findChromium();
@@ -72,6 +72,29 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       expect(await axeViolations(page)).toEqual([]);
       await page.emulateMedia({ forcedColors: 'active', reducedMotion: 'reduce' });
       expect(await axeViolations(page)).toEqual([]);
+    });
+  }, 120_000);
+
+  it('moves the level meter while speech plays, and shows the confidence with one decimal', async () => {
+    const clips = ['5_jackson_0', '8_theo_1'];
+    const mic = makeMicWav(dir, 'meter', clips, 48000);
+    await withApp(chromiumArgs(mic.path), async ({ browser, url }) => {
+      const page = await browser.newPage();
+      await page.goto(url);
+      const fill = page.locator('digit-listener').locator('[part=level] > .fill');
+      const width = () => fill.evaluate((el) => el.getBoundingClientRect().width);
+      expect(await width()).toBe(0); // idle: nothing heard
+      await collectDigits(page);
+      await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
+      // The rendered fill (its transform) grows while the words play: read the layout, not the class.
+      let widest = 0;
+      for (let i = 0; i < 40 && widest === 0; i++) {
+        widest = Math.max(widest, await width());
+        await page.waitForTimeout(100);
+      }
+      expect(widest).toBeGreaterThan(0);
+      await waitForDigits(page, 1, (mic.seconds + 10) * 1000);
+      expect(await page.locator('digit-listener').locator('[part=confidence]').textContent()).toMatch(/^confidence \d{1,3}\.\d %$/);
     });
   }, 120_000);
 
