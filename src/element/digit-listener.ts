@@ -103,7 +103,8 @@ export class DigitListener extends LitElement {
     .confidence { font-size: 1rem; min-height: 1.25rem; }
     .state { font-size: 0.95rem; }
     .state[data-state='denied'], .state[data-state='error'] { color: #b3261e; font-weight: 600; }
-    .remark { font-size: 0.85rem; color: #444746; }
+    /* Always there, one line high: a remark appearing does not move the buttons. */
+    .remark { font-size: 0.85rem; color: #444746; min-height: 1.25rem; }
     .string { font-size: 1.5rem; min-height: 2rem; letter-spacing: 0.2em; font-variant-numeric: tabular-nums; }
     .message { font-size: 0.85rem; max-width: 22rem; text-align: center; }
     button { font: inherit; font-size: 1.05rem; padding: 0.6rem 1.6rem; border-radius: 999px; border: 2px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
@@ -537,14 +538,14 @@ export class DigitListener extends LitElement {
     const busy = this.state === 'loading';
     return html`
       <div class="card">
-        <div class="digit" part="digit" aria-hidden="true">${result ? result.digit : '–'}</div>
+        <div class="digit" part="digit" aria-hidden="true">${result ? result.digit : nothing}</div>
         <div class="confidence" part="confidence">${result ? `confidence ${formatConfidence(result.confidence)}` : nothing}</div>
         <div class="level" part="level" role="meter" aria-label="Input level" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
           <div class=${`fill step-${Math.round(level * 10)}`}></div>
         </div>
         <div class="state" data-state=${this.state}>${STATE_TEXT[this.state]}</div>
         ${this.continuous ? html`<div class="string" part="digits">${this.digitString}</div>` : nothing}
-        ${this.remark && this.listening ? html`<div class="remark" part="remark">${this.remark}</div>` : nothing}
+        <div class="remark" part="remark">${this.remark && this.listening ? this.remark : nothing}</div>
         ${this.message ? html`<div class="message" role="alert">${this.message}</div>` : nothing}
         <div class="buttons">
           <button part="button" type="button" aria-pressed=${this.listening ? 'true' : 'false'} ?disabled=${busy || this.formDisabled} @click=${this.onToggle}>

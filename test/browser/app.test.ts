@@ -3,7 +3,7 @@
  * 48 kHz WAV of FSDD test clips and `<digit-listener>` must emit exactly those digits; then the
  * app is reloaded offline from its service worker and must still recognize.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -95,6 +95,26 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       expect(widest).toBeGreaterThan(0);
       await waitForDigits(page, 1, (mic.seconds + 10) * 1000);
       expect(await page.locator('digit-listener').locator('[part=confidence]').textContent()).toMatch(/^confidence \d{1,3}\.\d %$/);
+    });
+  }, 120_000);
+
+  it('links one web manifest; the card keeps its size when a remark appears; no placeholder digit', async () => {
+    const built = readFileSync(join(import.meta.dirname, '../../dist/index.html'), 'utf8');
+    expect(built.match(/<link rel="manifest"/g)).toHaveLength(1);
+    const mic = makeMicWav(dir, 'remark', ['3_george_2'], 48000);
+    await withApp(chromiumArgs(mic.path), async ({ browser, url }) => {
+      const page = await browser.newPage();
+      await page.goto(url);
+      const element = page.locator('digit-listener');
+      expect(((await element.locator('[part=digit]').textContent()) ?? '').trim()).toBe('');
+      await element.getByRole('button', { name: 'Start' }).click();
+      await expect.poll(() => element.getAttribute('state')).toMatch(/listening|speech/);
+      const buttonTop = () => element.getByRole('button', { name: 'Stop' }).evaluate((el) => el.getBoundingClientRect().top);
+      const before = await buttonTop();
+      // A rejected utterance's remark, as the worker's 'rejected' message sets it.
+      await element.evaluate((el) => ((el as unknown as { remark: string }).remark = 'That did not sound like a digit.'));
+      await expect.poll(() => element.locator('[part=remark]').textContent()).toBe('That did not sound like a digit.');
+      expect(await buttonTop()).toBe(before);
     });
   }, 120_000);
 
