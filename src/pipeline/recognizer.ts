@@ -1,3 +1,4 @@
+import { hopMs } from '../frontend/config';
 import type { DigitClassifier } from '../model/classifier';
 import { DIGIT_LABELS } from '../model/labels';
 import { readWords } from './segmentation';
@@ -167,7 +168,7 @@ export class StreamingRecognizer {
           }
         : undefined,
     );
-    this.frameMs = (this.pipeline.config.frontend.hopLength / this.pipeline.config.frontend.sampleRate) * 1000;
+    this.frameMs = hopMs(this.pipeline.config.frontend);
   }
 
   /** Feeds mono samples at the input rate; returns digits completed in this chunk. */

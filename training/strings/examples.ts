@@ -103,21 +103,6 @@ export class StringExampleMaker {
     this.noise = decodeAll(sources.noise.map((path) => ({ path })), report);
   }
 
-  /** Sizes of the pools, by job kind (0 for generated kinds). */
-  poolSizes(): Record<StringJobKind, number> {
-    return {
-      'synth-string': this.synthStrings.length,
-      glued: 0,
-      'fsdd-word': this.fsddClips.length,
-      'real-digit': this.realDigits.length,
-      'real-word': this.realWords.length,
-      'synth-word': this.synthWords.length,
-      'synth-sentence': this.synthSentences.length,
-      phrase: 0,
-      'non-speech': 0,
-    };
-  }
-
   /** The example of one job in one epoch (deterministic), or null when the gate found no speech or it is too long. */
   example(job: StringJob, epoch: number): StringExample | null {
     const random = new Random(fnv1a(`${this.seed}:${epoch}:${job.kind}:${job.index}:${job.take ?? 0}`));
