@@ -35,7 +35,7 @@ const RECENT_FRAMES = 256;
  */
 export class RunTracker {
   private readonly recent: Float32Array;
-  private frames: Float32Array;
+  private readonly frames: Float32Array;
   private start = -1;
   private length = 0;
   private lastSegmentEnd = -1;
@@ -50,7 +50,8 @@ export class RunTracker {
     readonly config: RunConfig,
   ) {
     this.recent = new Float32Array(RECENT_FRAMES * melBins);
-    this.frames = new Float32Array(256 * melBins);
+    // Allocated once (128 KB by default): no growth while listening (the soak test watches the heap).
+    this.frames = new Float32Array(config.maxRunFrames * melBins);
   }
 
   /** True while a run is open. */
@@ -126,11 +127,6 @@ export class RunTracker {
     if (this.length >= this.config.maxRunFrames) {
       this.incomplete = true;
       return;
-    }
-    if ((this.length + 1) * this.melBins > this.frames.length) {
-      const grown = new Float32Array(Math.min(this.frames.length * 2, this.config.maxRunFrames * this.melBins));
-      grown.set(this.frames);
-      this.frames = grown;
     }
     this.frames.set(logMel, this.length * this.melBins);
     this.length++;
