@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite';
-import { shippedModels, wasmBinaries } from './scripts/vite-plugins.ts';
+import { portableAssetUrls, shippedModels, wasmBinaries } from './scripts/vite-plugins.ts';
 
 /**
  * The package build (`npm run build:lib` → lib/): ES modules for `<digit-listener>`, with Lit
@@ -17,10 +17,10 @@ export default defineConfig({
     outDir: 'lib',
     target: 'es2022',
     lib: {
-      entry: { 'digit-listener': 'src/element/define.ts', 'digit-listener-class': 'src/element/digit-listener.ts' },
+      entry: { 'digit-listener': 'src/element/define.ts', 'digit-listener-class': 'src/element/digit-listener.ts', recognizer: 'src/session/index.ts' },
       formats: ['es'],
     },
     chunkSizeWarningLimit: 2000,
   },
-  plugins: [shippedModels(''), wasmBinaries('')],
+  plugins: [shippedModels(''), wasmBinaries(''), portableAssetUrls()],
 });

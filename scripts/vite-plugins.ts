@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
-import { WASM_FILES } from '../src/element/recognizer-client.ts';
+import { WASM_FILES } from '../src/session/assets.ts';
 
 const MODELS_DIR = resolve(import.meta.dirname, '..', 'models');
 const MODEL_FILE = /\.(json|bin)$/;
@@ -46,7 +46,7 @@ const WASM_DIR = resolve(import.meta.dirname, '..', 'node_modules/@tensorflow/tf
 
 /**
  * tfjs' wasm binaries under their own names in a `wasm/` folder beside the element's module,
- * where `src/element/recognizer-client.ts` looks by default: emitted as `<prefix>wasm/*`
+ * where `src/session/assets.ts` points by default: emitted as `<prefix>wasm/*`
  * (the service worker precaches them), served in dev at
  * any `…/wasm/<file>` path.
  */
@@ -67,3 +67,26 @@ export function wasmBinaries(prefix = 'assets/'): Plugin {
   };
 }
 
+/**
+ * The package's asset URLs in the one form every bundler understands: `new URL('./file',
+ * import.meta.url)` with a literal, `./`-relative path (webpack 5 reads a path without `./` as a
+ * package name), and `new Worker(new URL('./worker.js', import.meta.url), …)` for the worker
+ * (webpack's and Vite's worker pattern; Vite's lib output wraps it in a second `new URL`). The
+ * `@vite-ignore` comments that keep this repository's own builds quiet (src/session/assets.ts)
+ * are dropped so a consumer's Vite does not ignore the URLs. Fails the build on a URL it does not
+ * know, rather than ship one a bundler would miss.
+ */
+export function portableAssetUrls(): Plugin {
+  return {
+    name: 'digit-listener-portable-asset-urls',
+    renderChunk(code) {
+      const out = code
+        .replace(/new URL\(\s*\/\* @vite-ignore \*\/\s*new URL\("(assets\/[^"]+)", import\.meta\.url\)\.href,\s*"" \+ import\.meta\.url\s*\)/g, 'new URL("./$1", import.meta.url)')
+        .replace(/new URL\("(assets\/[^"]+)", import\.meta\.url\)/g, 'new URL("./$1", import.meta.url)')
+        .replace(/\/\* @vite-ignore \*\/\s*/g, '');
+      const odd = out.match(/new URL\(\s*"(?!\.\/)[^"]*",\s*import\.meta\.url\)|"" \+ import\.meta\.url/);
+      if (odd) this.error(`an asset URL a bundler would not find: ${odd[0]}`);
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}

@@ -10,6 +10,7 @@ import { DigitClassifier } from '../src/model/classifier';
 import { DIGIT_LABELS, OTHER_LABEL } from '../src/model/labels';
 import { measureInference } from '../src/model/inference-timing';
 import { ModelLoadError } from '../src/model/metadata';
+import { StringModel } from '../src/model/string-model';
 import { fileSystemModel } from '../src/model/node-io';
 import { StreamingRecognizer } from '../src/pipeline/recognizer';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
@@ -120,11 +121,30 @@ describe('broken model files give a clear ModelLoadError naming the file', () =>
     await expect(DigitClassifier.load(fileSystemModel(path), path)).rejects.toThrow(/input shape \[.*49.*\] does not match/);
   });
 
-  it('trained with another frontend', async () => {
+  it('metadata that does not describe its input', async () => {
     const path = copyModel('frontend', (json) => {
       json.userDefinedMetadata.digitListener.frontend.melBins = 64;
     });
-    await expect(DigitClassifier.load(fileSystemModel(path), path)).rejects.toThrow(/trained for other features \(melBins: model 64, pipeline 40\)/);
+    await expect(DigitClassifier.load(fileSystemModel(path), path)).rejects.toThrow(/input shape \[.*40, 1\] does not match its metadata's \[, 98, 64, 1\]/);
+  });
+
+  it('the pipeline follows the model metadata; a string model of another frontend is refused by name', async () => {
+    const path = copyModel('fmax', (json) => {
+      json.userDefinedMetadata.digitListener.frontend.fMaxHz = 3800;
+      json.userDefinedMetadata.digitListener.window.postRollFrames = 8;
+    });
+    const word = await DigitClassifier.load(fileSystemModel(path), path);
+    const recognizer = new StreamingRecognizer({ word, strings: null }, 16000);
+    expect(recognizer.pipeline.config.frontend.fMaxHz).toBe(3800);
+    expect(recognizer.pipeline.config.window.postRollFrames).toBe(8);
+    const stringsDir = join(DEFAULT_MODEL_DIR, 'strings');
+    const strings = await StringModel.load(fileSystemModel(stringsDir), stringsDir);
+    try {
+      expect(() => new StreamingRecognizer({ word, strings }, 16000)).toThrow(/strings: trained for other features than the word model \(fMaxHz: word model 3800, string model 4000\)/);
+    } finally {
+      word.dispose();
+      strings.dispose();
+    }
   });
 
   it('no metadata', async () => {

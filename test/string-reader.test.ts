@@ -112,6 +112,7 @@ describe('StringReader', () => {
     model = buildStringModel(melBins, 12, 3);
     ctc = {
       metadata: { frameStride: stride, contextFrames: contextFrames(DEFAULT_STRING_MODEL_SHAPE), frontend: { melBins } },
+      source: 'untrained string model',
       blank: BLANK,
       other: 10,
       posteriors: (features) =>

@@ -128,10 +128,11 @@ export async function browserInference(runs = 500): Promise<BrowserInference[]> 
       // On its first visit the dev server pre-bundles tfjs and reloads the page once: retry then.
       const measure = () => page.evaluate(
         async ({ threads, runs }) => {
-          const { RecognizerClient } = await import('/src/element/recognizer-client.ts' as string);
-          const client = new RecognizerClient();
+          const { WorkerClient } = await import('/src/session/worker-client.ts' as string);
+          const { shippedModels, shippedWasm } = await import('/src/session/assets.ts' as string);
+          const client = new WorkerClient();
           try {
-            await client.ready(new URL('/models/default/model.json', location.href).href, { threads });
+            await client.init(shippedModels(), shippedWasm(), threads);
             const timing = await client.measureInference(runs);
             return { ...timing, crossOriginIsolated: self.crossOriginIsolated };
           } finally {

@@ -64,7 +64,13 @@ export class MicrophoneCapture {
   readonly node: AudioWorkletNode;
   private readonly source: MediaStreamAudioSourceNode;
 
-  private constructor(context: AudioContext, stream: MediaStream, source: MediaStreamAudioSourceNode, node: AudioWorkletNode) {
+  private constructor(
+    context: AudioContext,
+    stream: MediaStream,
+    source: MediaStreamAudioSourceNode,
+    node: AudioWorkletNode,
+    private readonly owned: boolean,
+  ) {
     this.context = context;
     this.stream = stream;
     this.source = source;
@@ -95,19 +101,50 @@ export class MicrophoneCapture {
     } catch (error) {
       throw toCaptureError(error);
     }
+    return MicrophoneCapture.fromStream(stream, true);
+  }
+
+  /**
+   * Captures a stream the page already has (a call, a chosen device, a media element's
+   * `captureStream()`): its first audio track feeds the capture worklet.
+   *
+   * @param owned stop the stream's tracks on {@link close} (true for the microphone opened by
+   *   {@link open}; false leaves a stream the page gave to the page)
+   * @throws CaptureError `unsupported` without AudioWorklet, `no-device` for a stream without a
+   *   live audio track, `unknown` if the worklet (named by its URL) cannot start
+   */
+  static async fromStream(stream: MediaStream, owned = false): Promise<MicrophoneCapture> {
+    if (typeof AudioWorkletNode === 'undefined') {
+      throw new CaptureError('unsupported', 'This browser cannot process audio here (AudioWorklet needs a secure https:// page and a modern browser).');
+    }
+    if (!stream.getAudioTracks().some((t) => t.readyState === 'live')) {
+      throw new CaptureError('no-device', 'The stream given to listen() has no live audio track.');
+    }
+    const release = () => {
+      if (owned) stream.getTracks().forEach((t) => t.stop());
+    };
     const context = new AudioContext();
     try {
-      await context.audioWorklet.addModule(workletUrl);
+      try {
+        await context.audioWorklet.addModule(workletUrl);
+      } catch (error) {
+        throw new Error(`the capture worklet could not be loaded from ${new URL(workletUrl, globalThis.location?.href).href} (${(error as Error).message})`, { cause: error });
+      }
       const source = context.createMediaStreamSource(stream);
       const node = new AudioWorkletNode(context, 'digit-listener-capture', { numberOfInputs: 1, numberOfOutputs: 0 });
       source.connect(node);
       if (context.state === 'suspended') await Promise.race([context.resume(), new Promise((r) => setTimeout(r, RESUME_WAIT_MS))]);
-      return new MicrophoneCapture(context, stream, source, node);
+      return new MicrophoneCapture(context, stream, source, node, owned);
     } catch (error) {
-      stream.getTracks().forEach((t) => t.stop());
+      release();
       void context.close();
       throw new CaptureError('unknown', `Audio processing could not start: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /** Suspends the AudioContext (no audio flows) until {@link resume}. */
+  async suspend(): Promise<void> {
+    if (this.context.state === 'running') await this.context.suspend();
   }
 
   /** True while the AudioContext runs (audio flows to the worklet). */
@@ -166,11 +203,11 @@ export class MicrophoneCapture {
     this.node.port.postMessage({ type: 'connect', port }, [port]);
   }
 
-  /** Stops the track and closes the AudioContext. */
+  /** Closes the AudioContext, and stops the tracks of a stream it opened itself. */
   async close(): Promise<void> {
     this.node.port.postMessage({ type: 'stop' });
     this.source.disconnect();
-    this.stream.getTracks().forEach((t) => t.stop());
+    if (this.owned) this.stream.getTracks().forEach((t) => t.stop());
     await this.context.close();
   }
 }

@@ -2,6 +2,7 @@ import { DigitListener } from './digit-listener';
 
 export { DigitListener };
 export type { DigitEventDetail, DigitsEventDetail, ListenerErrorCode, ListenerErrorDetail, ListeningChangeDetail, ListenerState } from './digit-listener';
+export * from '../session/index';
 
 /** Registers `<digit-listener>` once; importing this module twice does not throw. */
 if (!customElements.get('digit-listener')) customElements.define('digit-listener', DigitListener);

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../pipeline/streaming-pipeline';
 import { compileFusedForward, type FusedForward } from './fused-forward';
 import { normalizeWindow } from './input';
 import { checkModelMetadata, ModelLoadError, type ModelMetadata } from './metadata';
@@ -19,7 +18,7 @@ export interface Prediction {
 }
 
 /**
- * A loaded digit model: checks its metadata against the pipeline, normalises windows the way
+ * A loaded digit model: checks its input against its metadata, normalises windows the way
  * the trainer did, and returns softmax probabilities.
  */
 export class DigitClassifier {
@@ -45,22 +44,20 @@ export class DigitClassifier {
   /**
    * Loads a model from a URL (browser) or an `tf.io.IOHandler` (Node: see `node-io.ts`).
    *
+   * The pipeline that feeds it is built from its metadata (`pipelineConfigFor`).
+   *
    * @param source URL or handler; `sourceName` names it in errors
-   * @throws ModelLoadError if the files are missing, malformed, of the wrong shape, or the
-   *   model was trained with different frontend/window parameters.
+   * @throws ModelLoadError if the files are missing, malformed, without metadata, or of another
+   *   input shape than its metadata's `[windowFrames, melBins, 1]`.
    */
-  static async load(
-    source: string | tf.io.IOHandler,
-    sourceName: string = typeof source === 'string' ? source : 'model',
-    pipeline: PipelineConfig = DEFAULT_PIPELINE_CONFIG,
-  ): Promise<DigitClassifier> {
+  static async load(source: string | tf.io.IOHandler, sourceName: string = typeof source === 'string' ? source : 'model'): Promise<DigitClassifier> {
     const model = await loadLayersModelNamed(source, sourceName);
     try {
-      const metadata = checkModelMetadata(model.getUserDefinedMetadata(), sourceName, pipeline);
+      const metadata = checkModelMetadata(model.getUserDefinedMetadata(), sourceName);
       const shape = model.inputs[0].shape;
-      const expected = [null, pipeline.window.windowFrames, pipeline.frontend.melBins, 1];
+      const expected = [null, metadata.window.windowFrames, metadata.frontend.melBins, 1];
       if (shape.length !== 4 || shape.some((d, i) => d !== expected[i])) {
-        throw new ModelLoadError(sourceName, `input shape [${shape.join(', ')}] does not match the pipeline's [${expected.join(', ')}]`);
+        throw new ModelLoadError(sourceName, `input shape [${shape.join(', ')}] does not match its metadata's [${expected.join(', ')}]`);
       }
       const units = model.outputs[0].shape[1];
       if (units !== metadata.labels.length) {

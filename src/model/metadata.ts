@@ -27,32 +27,35 @@ export class ModelLoadError extends Error {
   }
 }
 
-function sameNumbers(a: object, b: object): string[] {
+/**
+ * Differences between two frontend or window configurations, as "key: a value, b value" lines
+ * (empty when they agree): how a model trained for other features is named in errors.
+ */
+export function configDifferences(a: object, b: object, aName = 'model', bName = 'pipeline'): string[] {
   const wrong: string[] = [];
   for (const [key, value] of Object.entries(b)) {
-    if ((a as Record<string, unknown>)[key] !== value) wrong.push(`${key}: model ${String((a as Record<string, unknown>)[key])}, pipeline ${String(value)}`);
+    if ((a as Record<string, unknown>)[key] !== value) wrong.push(`${key}: ${aName} ${String((a as Record<string, unknown>)[key])}, ${bName} ${String(value)}`);
   }
   return wrong;
 }
 
 /**
- * Checks a model's metadata against the pipeline that will feed it.
+ * Reads a model's metadata: the frontend, window and normalisation it was trained with, which
+ * the recognizer builds its pipeline from (`pipeline/recognizer.ts`, `pipelineConfigFor`).
  *
  * @param raw `userDefinedMetadata` as read from model.json (unknown shape)
  * @param source model URL or path, for the error message
  * @returns the metadata, typed
- * @throws ModelLoadError if the metadata is missing or any frontend/window parameter differs
+ * @throws ModelLoadError if the metadata is missing or incomplete
  */
-export function checkModelMetadata(
-  raw: unknown,
-  source: string,
-  expected: { frontend: FrontendConfig; window: WindowConfig },
-): ModelMetadata {
+export function checkModelMetadata(raw: unknown, source: string): ModelMetadata {
   const meta = (raw as { digitListener?: ModelMetadata } | undefined)?.digitListener;
-  if (!meta || meta.format !== 'digit-listener-model' || !Array.isArray(meta.labels) || !meta.frontend || !meta.window) {
+  if (!meta || meta.format !== 'digit-listener-model' || !Array.isArray(meta.labels) || !meta.frontend || !meta.window || !meta.normalization) {
     throw new ModelLoadError(source, 'model.json has no digit-listener metadata (userDefinedMetadata.digitListener)');
   }
-  const wrong = [...sameNumbers(meta.frontend, expected.frontend), ...sameNumbers(meta.window, expected.window)];
-  if (wrong.length > 0) throw new ModelLoadError(source, `trained for other features (${wrong.join('; ')})`);
+  const numbers = [...Object.values(meta.frontend), ...Object.values(meta.window)];
+  if (numbers.length === 0 || numbers.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+    throw new ModelLoadError(source, 'the frontend or window in its metadata is not a set of numbers');
+  }
   return meta;
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../pipeline/streaming-pipeline';
 import { normalizeToReference } from './input';
 import { DIGIT_LABELS, OTHER_LABEL } from './labels';
 import { checkModelMetadata, ModelLoadError, type ModelMetadata } from './metadata';
@@ -62,16 +61,12 @@ export class StringModel {
    * Loads a string model from a URL (browser) or a `tf.io.IOHandler` (Node: `node-io.ts`).
    *
    * @throws ModelLoadError if the files are missing or malformed, the model is not a CTC digit
-   *   model, or it was trained with other frontend/window parameters than `pipeline`
+   *   model, or its input does not take its metadata's mel bins
    */
-  static async load(
-    source: string | tf.io.IOHandler,
-    sourceName: string = typeof source === 'string' ? source : 'string model',
-    pipeline: PipelineConfig = DEFAULT_PIPELINE_CONFIG,
-  ): Promise<StringModel> {
+  static async load(source: string | tf.io.IOHandler, sourceName: string = typeof source === 'string' ? source : 'string model'): Promise<StringModel> {
     const model = await loadLayersModelNamed(source, sourceName);
     try {
-      const metadata = checkModelMetadata(model.getUserDefinedMetadata(), sourceName, pipeline) as StringModelMetadata;
+      const metadata = checkModelMetadata(model.getUserDefinedMetadata(), sourceName) as StringModelMetadata;
       const expectedLabels = STRING_MODEL_LABELS;
       if (metadata.decoder !== 'ctc' || !(metadata.frameStride > 0) || !(metadata.contextFrames >= 0)) {
         throw new ModelLoadError(sourceName, 'not a CTC string model (metadata decoder/frameStride/contextFrames missing): a word model given as the string model?');
@@ -80,8 +75,8 @@ export class StringModel {
         throw new ModelLoadError(sourceName, `labels [${metadata.labels.join(', ')}] are not [${expectedLabels.join(', ')}]`);
       }
       const shape = model.inputs[0].shape;
-      if (shape.length !== 3 || shape[2] !== pipeline.frontend.melBins) {
-        throw new ModelLoadError(sourceName, `input shape [${shape.join(', ')}] is not [batch, frames, ${pipeline.frontend.melBins}]`);
+      if (shape.length !== 3 || shape[2] !== metadata.frontend.melBins) {
+        throw new ModelLoadError(sourceName, `input shape [${shape.join(', ')}] is not [batch, frames, ${metadata.frontend.melBins}] (its metadata's mel bins)`);
       }
       return new StringModel(model, metadata, sourceName);
     } catch (error) {

@@ -1,9 +1,11 @@
 import { hopMs } from '../frontend/config';
 import type { DigitClassifier } from '../model/classifier';
 import { DIGIT_LABELS } from '../model/labels';
+import { configDifferences, ModelLoadError } from '../model/metadata';
+import { DEFAULT_GATE_CONFIG } from '../vad/gate';
 import { readWords } from './segmentation';
 import { type CtcModel, DEFAULT_STRING_READER_CONFIG, type StringDigit, StringReader } from './string-reader';
-import { type PipelineStep, StreamingPipeline, type UtteranceWindow } from './streaming-pipeline';
+import { type PipelineConfig, type PipelineStep, StreamingPipeline, type UtteranceWindow } from './streaming-pipeline';
 
 /** A digit the recognizer accepted. */
 export interface DigitDetection {
@@ -58,6 +60,25 @@ export interface RecognizerModels {
   readonly word: DigitClassifier;
   /** The CTC string model; null reads every run of speech word by word (the word model only). */
   readonly strings: CtcModel | null;
+}
+
+/**
+ * The pipeline the models need, from their metadata: the word model's frontend (sample rate,
+ * FFT size, hop length, mel bins…) and window, with the default VAD gate. A model trained with
+ * other features thus gets the features it was trained on.
+ *
+ * @throws ModelLoadError naming the string model when it was trained for another frontend than
+ *   the word model (one pipeline feeds both)
+ */
+export function pipelineConfigFor(models: RecognizerModels): PipelineConfig {
+  const { frontend, window } = models.word.metadata;
+  if (models.strings) {
+    const stated = models.strings.metadata.frontend;
+    // Every setting the string model states must be the word model's.
+    const wrong = configDifferences(frontend, stated, 'word model', 'string model');
+    if (wrong.length > 0) throw new ModelLoadError(models.strings.source, `trained for other features than the word model (${wrong.join('; ')})`);
+  }
+  return { frontend, gate: DEFAULT_GATE_CONFIG, window };
 }
 
 /**
@@ -139,7 +160,7 @@ interface OpenRun {
 export class StreamingRecognizer {
   readonly pipeline: StreamingPipeline;
   private readonly classifier: DigitClassifier;
-  private readonly threshold: number;
+  private threshold = DEFAULT_CONFIDENCE_THRESHOLD;
   private readonly reader: StringReader | null;
   private run: OpenRun | null = null;
   private detections: DigitDetection[] = [];
@@ -147,19 +168,20 @@ export class StreamingRecognizer {
   private readonly frameMs: number;
 
   /**
+   * The pipeline is built from the models' metadata ({@link pipelineConfigFor}).
+   *
    * @param inputSampleRate rate of the pushed audio, Hz
    * @throws RangeError for an unusable sample rate or a threshold outside [0, 1]
+   * @throws ModelLoadError if the string model was trained for another frontend than the word model
    */
   constructor(models: RecognizerModels, inputSampleRate: number, options: RecognizerOptions = {}) {
-    const threshold = options.confidenceThreshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
-    if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`confidence threshold must be in [0, 1], got ${threshold}`);
     this.classifier = models.word;
-    this.threshold = threshold;
+    this.confidenceThreshold = options.confidenceThreshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
     this.reader = models.strings ? new StringReader(models.strings, DEFAULT_STRING_READER_CONFIG) : null;
     const reader = this.reader;
     this.pipeline = new StreamingPipeline(
       inputSampleRate,
-      undefined,
+      pipelineConfigFor(models),
       undefined,
       reader
         ? {
@@ -169,6 +191,16 @@ export class StreamingRecognizer {
         : undefined,
     );
     this.frameMs = hopMs(this.pipeline.config.frontend);
+  }
+
+  /** Minimum confidence (0–1) of a reported digit; a change applies to the digits decided next. */
+  get confidenceThreshold(): number {
+    return this.threshold;
+  }
+  /** @throws RangeError for a threshold outside [0, 1] */
+  set confidenceThreshold(threshold: number) {
+    if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`confidence threshold must be in [0, 1], got ${threshold}`);
+    this.threshold = threshold;
   }
 
   /** Feeds mono samples at the input rate; returns digits completed in this chunk. */

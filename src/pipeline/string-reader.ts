@@ -1,3 +1,4 @@
+import type { FrontendConfig } from '../frontend/config';
 import { maxOf } from '../model/input';
 import type { GateEvent } from '../vad/gate';
 import { type CtcDigit, GreedyCtcDecoder } from './ctc-decoder';
@@ -28,7 +29,10 @@ export type StringReaderEvent =
 
 /** The string model as the reader needs it (see `StringModel`). */
 export interface CtcModel {
-  readonly metadata: { readonly frameStride: number; readonly contextFrames: number; readonly frontend: { readonly melBins: number } };
+  /** How output frames map to input frames, and the frontend it was trained with (at least its mel bins). */
+  readonly metadata: { readonly frameStride: number; readonly contextFrames: number; readonly frontend: Partial<FrontendConfig> & { readonly melBins: number } };
+  /** URL or path of the model, for errors. */
+  readonly source: string;
   /** Index of the blank output (the last). */
   readonly blank: number;
   /** Index of the "other" output (a word that is not a digit); the digits are 0–9. */

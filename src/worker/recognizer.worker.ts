@@ -3,13 +3,15 @@
  * the whole streaming path off the main thread — resampling, log-mel, VAD gate and the CNN on
  * tfjs wasm (SIMD) — then posts digits and a throttled level/speech status to the main thread.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import type { MainToWorker, WorkerToMain, WorkletToWorker } from '../capture/messages';
+import type { WorkletToWorker } from '../capture/messages';
 import { type BackendInfo, initWasmBackend } from '../model/backend';
 import { DigitClassifier } from '../model/classifier';
 import { measureInference } from '../model/inference-timing';
 import { StringModel } from '../model/string-model';
-import { type RecognizerStep, StreamingRecognizer } from '../pipeline/recognizer';
+import { pipelineConfigFor, type RecognizerStep, StreamingRecognizer } from '../pipeline/recognizer';
+import { type DigitResult, type MainToWorker, type ModelLocation, type RejectedSpeech, type StreamSettings, unreachable, type WorkerToMain } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -32,8 +34,8 @@ let classifier: DigitClassifier | null = null;
 let stringModel: StringModel | null = null;
 let backendInfo: BackendInfo | null = null;
 let recognizer: StreamingRecognizer | null = null;
-/** Sample rate and threshold of the current stream, to start a fresh one after a flush. */
-let streamConfig: { sampleRate: number; confidenceThreshold: number } | null = null;
+/** Sample rate and settings of the current stream, to start a fresh one after a flush. */
+let streamConfig: { sampleRate: number; settings: StreamSettings } | null = null;
 let audioPort: MessagePort | null = null;
 let lastStatus = 0;
 let lastPostedDb = -120;
@@ -79,9 +81,15 @@ function postResults(step: RecognizerStep): void {
   for (const r of step.rejected) post({ type: 'rejected', label: r.label, confidence: r.confidence });
 }
 
+/** A recognizer over the loaded models. @throws Error if no model is loaded */
+function newRecognizer(sampleRate: number, settings: StreamSettings): StreamingRecognizer {
+  if (!classifier) throw new Error('no model loaded');
+  return new StreamingRecognizer({ word: classifier, strings: stringModel }, sampleRate, settings);
+}
+
 /** A fresh recognizer for a new stream (at start, and after a flush). */
-function newStream(config: { sampleRate: number; confidenceThreshold: number }): void {
-  recognizer = new StreamingRecognizer({ word: classifier!, strings: stringModel }, config.sampleRate, { confidenceThreshold: config.confidenceThreshold });
+function newStream(config: { sampleRate: number; settings: StreamSettings }): void {
+  recognizer = newRecognizer(config.sampleRate, config.settings);
   streamConfig = config;
   streamSamples = 0;
   streamOriginAt = Number.POSITIVE_INFINITY;
@@ -112,13 +120,43 @@ function postInferenceTiming(runs: number): void {
 }
 
 /**
- * The string model of a model folder, `strings/model.json` beside `model.json`. A folder without
- * one (a custom word model) reads runs of speech word by word.
+ * Recognizes a whole recording with a recognizer of its own (the live stream goes on) and posts
+ * `recognized`, or an `error` carrying the call's id.
+ */
+function recognizeRecording(message: Extract<MainToWorker, { type: 'recognize' }>): void {
+  try {
+    const one = newRecognizer(message.sampleRate, message.settings);
+    const digits: DigitResult[] = [];
+    const rejected: RejectedSpeech[] = [];
+    for (const step of [one.push(message.samples), one.flush()]) {
+      for (const d of step.detections) digits.push({ ...d, streamOriginAt: 0 });
+      for (const r of step.rejected) rejected.push({ label: r.label, confidence: r.confidence });
+    }
+    post({ type: 'recognized', id: message.id, digits, rejected });
+  } catch (error) {
+    post({ type: 'error', code: 'pipeline-failed', message: (error as Error).message, id: message.id });
+  }
+}
+
+/**
+ * A tfjs load handler for a model: its URL, with each weight file fetched from the URL a bundler
+ * gave it when `weights` maps it (else beside model.json).
+ */
+function modelHandler(location: ModelLocation): tf.io.IOHandler | string {
+  const { url, weights } = location;
+  if (!weights) return url;
+  return tf.io.http(url, { weightUrlConverter: async (file) => weights[file] ?? new URL(file, url).href });
+}
+
+/**
+ * The string model: the given one, or (`'beside'`) `strings/model.json` beside the word model. A
+ * folder without one (a custom word model) reads runs of speech word by word.
  *
  * @throws ModelLoadError naming the URL when the string model is there but cannot be used
  */
-async function loadStringModel(modelUrl: string): Promise<StringModel | null> {
-  const url = new URL('strings/model.json', new URL(modelUrl, self.location.href)).href;
+async function loadStringModel(location: ModelLocation | 'beside', wordUrl: string): Promise<StringModel | null> {
+  if (location !== 'beside') return StringModel.load(modelHandler(location), location.url);
+  const url = new URL('strings/model.json', new URL(wordUrl, self.location.href)).href;
   // GET, not HEAD: the service worker's precache answers GETs only (offline). A missing file is
   // a 404, or — from a server with a single-page-app fallback (vite preview, many static hosts)
   // — a 200 with the HTML page: both mean no string model.
@@ -130,6 +168,25 @@ async function loadStringModel(modelUrl: string): Promise<StringModel | null> {
     // Unreachable (offline and not cached): no string model.
   }
   return present ? StringModel.load(url) : null;
+}
+
+/**
+ * Why tfjs could not fetch its wasm, if that is why it failed: the first binary it may ask for
+ * that does not answer with a wasm file, named by its URL ("… answered 404").
+ */
+async function wasmProblem(paths: Record<string, string>, threads: boolean): Promise<string> {
+  for (const [file, url] of Object.entries(paths)) {
+    if (!threads && file.includes('threaded')) continue;
+    try {
+      const response = await fetch(url);
+      if (!response.ok) return `${url} answered ${response.status}`;
+      const magic = new Uint8Array(await response.arrayBuffer(), 0, 4);
+      if (magic.join() !== '0,97,115,109') return `${url} is not a wasm file (${response.headers.get('content-type') ?? 'no content type'})`;
+    } catch (error) {
+      return `${url} could not be fetched (${(error as Error).message})`;
+    }
+  }
+  return '';
 }
 
 function stop(): void {
@@ -147,7 +204,8 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       try {
         info = await initWasmBackend(message.wasmPaths, { threads: message.threads ?? false });
       } catch (error) {
-        post({ type: 'error', code: 'backend-failed', message: `the wasm backend could not start: ${(error as Error).message}` });
+        const problem = await wasmProblem(message.wasmPaths, message.threads ?? false);
+        post({ type: 'error', code: 'backend-failed', message: `the wasm backend could not start: ${(error as Error).message}${problem ? ` (${problem})` : ''}` });
         return;
       }
       try {
@@ -155,14 +213,16 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         classifier = null;
         stringModel?.dispose();
         stringModel = null;
-        classifier = await DigitClassifier.load(message.modelUrl);
-        stringModel = await loadStringModel(message.modelUrl);
+        const { word, strings } = message.models;
+        classifier = await DigitClassifier.load(modelHandler(word), word.url);
+        stringModel = await loadStringModel(strings, word.url);
+        pipelineConfigFor({ word: classifier, strings: stringModel }); // one frontend feeds both
       } catch (error) {
         post({ type: 'error', code: 'model-failed', message: (error as Error).message });
         return;
       }
       backendInfo = info;
-      post({ type: 'ready', ...info });
+      post({ type: 'ready', ...info, strings: stringModel !== null });
       return;
     }
     case 'start': {
@@ -172,7 +232,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         return;
       }
       try {
-        newStream({ sampleRate: message.sampleRate, confidenceThreshold: message.confidenceThreshold });
+        newStream({ sampleRate: message.sampleRate, settings: message.settings });
       } catch (error) {
         post({ type: 'error', code: 'pipeline-failed', message: (error as Error).message });
         return;
@@ -181,8 +241,19 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       audioPort.onmessage = (e: MessageEvent<WorkletToWorker>) => onAudio(e.data);
       return;
     }
+    case 'configure':
+      try {
+        if (recognizer) recognizer.confidenceThreshold = message.settings.confidenceThreshold;
+        if (streamConfig) streamConfig = { ...streamConfig, settings: message.settings };
+      } catch (error) {
+        post({ type: 'error', code: 'pipeline-failed', message: (error as Error).message });
+      }
+      return;
     case 'flush':
       flush();
+      return;
+    case 'recognize':
+      recognizeRecording(message);
       return;
     case 'stop':
       stop();
@@ -190,5 +261,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
     case 'measure-inference':
       postInferenceTiming(message.runs);
       return;
+    default:
+      unreachable(message);
   }
 };

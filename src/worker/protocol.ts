@@ -1,0 +1,141 @@
+/**
+ * The recognizer worker's message protocol: every message between the main thread and the
+ * worker, as discriminated unions. Both sides handle them in `switch`es whose `default` calls
+ * {@link unreachable}, so a new message is a compile error on every side until it is handled.
+ * (Worklet ↔ worker audio messages are in `capture/messages.ts`.)
+ */
+
+/** Where a model's files are: its `model.json`, and optionally the URL of each weight file. */
+export interface ModelLocation {
+  /** URL of `model.json`. */
+  readonly url: string;
+  /**
+   * Weight file name as `model.json` lists it (e.g. `weights.bin`) → the URL it is served at.
+   * Given when a bundler renamed the files (`weights-3f2a.bin`); absent: beside `model.json`.
+   */
+  readonly weights?: Readonly<Record<string, string>>;
+}
+
+/** The models the worker loads. */
+export interface ModelSources {
+  /** The word model. */
+  readonly word: ModelLocation;
+  /**
+   * The CTC string model, or `'beside'`: look for `strings/model.json` beside the word model
+   * (a folder without one reads word by word).
+   */
+  readonly strings: ModelLocation | 'beside';
+}
+
+/** Options of one stream (microphone or stream) or one `recognize` call. */
+export interface StreamSettings {
+  /** Minimum confidence (0–1) for a digit to be reported. */
+  readonly confidenceThreshold: number;
+}
+
+/** Main thread → worker. */
+export type MainToWorker =
+  | {
+      readonly type: 'init';
+      readonly models: ModelSources;
+      /** wasm file name → URL served by the app. */
+      readonly wasmPaths: Record<string, string>;
+      /**
+       * Use tfjs' multi-threaded wasm binary when the page is cross-origin isolated. Off by
+       * default: on the shipped model one thread was faster (see `npm run bench`).
+       */
+      readonly threads?: boolean;
+    }
+  | {
+      /** Time `runs` classifications of a fixed window (after a warm-up) and report them: used by `npm run bench`. */
+      readonly type: 'measure-inference';
+      readonly runs: number;
+    }
+  | {
+      /** Start a new stream: a fresh pipeline at this rate, fed from `port` (the worklet's). */
+      readonly type: 'start';
+      readonly sampleRate: number;
+      readonly port: MessagePort;
+      readonly settings: StreamSettings;
+    }
+  | {
+      /** New settings for the stream being heard; they apply from the next utterance decided. */
+      readonly type: 'configure';
+      readonly settings: StreamSettings;
+    }
+  | {
+      /**
+       * Audio stopped flowing (the AudioContext was suspended): report the utterance in
+       * progress now, and go on with a fresh stream when audio returns, so a word is neither
+       * lost at the pause nor joined to what is heard after it.
+       */
+      readonly type: 'flush';
+    }
+  | { readonly type: 'stop' }
+  | {
+      /** Recognize a whole recording (not the live stream): answered by `recognized` with the same `id`. */
+      readonly type: 'recognize';
+      readonly id: number;
+      /** Mono samples at `sampleRate`. */
+      readonly samples: Float32Array;
+      readonly sampleRate: number;
+      readonly settings: StreamSettings;
+    };
+
+/** One recognized digit, as shown by the element and sent in its `digit` event. */
+export interface DigitResult {
+  readonly digit: number;
+  readonly confidence: number;
+  /**
+   * Probabilities of the model that decided: the word model's `[ten digits, other]`, or for a
+   * digit read in a string the string model's `[ten digits, other, blank]`.
+   */
+  readonly probabilities: number[];
+  /** `'word'`: the word model read it alone; `'string'`: the string model read it in a digit string. */
+  readonly source: 'word' | 'string';
+  /** ms since the stream started (stream time: samples received / sample rate); a suspension starts a new stream. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /**
+   * When the stream's first sample was captured, ms on the `performance.timeOrigin +
+   * performance.now()` clock (estimated in the worker from the earliest arrival of each audio
+   * block, less the block's duration). `streamOriginAt + endMs` is when the word ended; the time
+   * of the event minus that is the latency the user sees. 0 for `recognize` (a recording).
+   */
+  readonly streamOriginAt: number;
+}
+
+/** Speech that was heard but not reported: not a digit, or not confident enough. */
+export interface RejectedSpeech {
+  /** The model's best label: "other", or a digit's name whose confidence was below the threshold. */
+  readonly label: string;
+  readonly confidence: number;
+}
+
+/** Why the worker failed. */
+export type WorkerErrorCode = 'model-failed' | 'backend-failed' | 'pipeline-failed';
+
+/** Worker → main thread. */
+export type WorkerToMain =
+  | { readonly type: 'ready'; readonly backend: string; readonly simd: boolean; readonly threads: boolean; readonly strings: boolean }
+  | { readonly type: 'status'; readonly levelDb: number; readonly inSpeech: boolean }
+  | { readonly type: 'digit'; readonly result: DigitResult }
+  | ({ readonly type: 'rejected' } & RejectedSpeech)
+  | { readonly type: 'recognized'; readonly id: number; readonly digits: DigitResult[]; readonly rejected: RejectedSpeech[] }
+  | { readonly type: 'inference-timing'; readonly medianMs: number; readonly p95Ms: number; readonly runs: number; readonly simd: boolean; readonly threads: boolean }
+  | {
+      readonly type: 'error';
+      readonly code: WorkerErrorCode;
+      readonly message: string;
+      /** The `recognize` call that failed, if the error is its answer. */
+      readonly id?: number;
+    };
+
+/**
+ * The `default` of an exhaustive `switch` over a message's `type`: `message` has type `never`
+ * when every case is handled, so an unhandled new message is a compile error here.
+ * @throws Error at run time for a message of an unknown type (a newer or foreign sender)
+ */
+export function unreachable(message: never): never {
+  throw new Error(`unknown message: ${JSON.stringify((message as { type?: unknown })?.type)}`);
+}
