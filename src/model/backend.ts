@@ -12,7 +12,8 @@ export interface BackendInfo {
  * Selects the tfjs `wasm` backend (XNNPACK, SIMD where the runtime has it).
  *
  * @param wasmPaths in the browser, a map from wasm file name to the URL the app serves it at
- *   (never a CDN); in Node omit it and tfjs finds the files in its package.
+ *   (never a CDN); in Node omit it and tfjs finds the files in its package — or, where tfjs is
+ *   bundled (the package's compiled CLI), the folder holding the binaries, ending in `/`.
  * @param options.threads allow the multi-threaded binary (needs a cross-origin-isolated page;
  *   tfjs falls back to one thread where SharedArrayBuffer is missing). Default false: with our
  *   ~7 M multiply-add model one thread measured faster (`npm run bench`). Must be decided before
@@ -20,7 +21,7 @@ export interface BackendInfo {
  * @throws Error if the wasm backend cannot start (names the backend and the cause).
  */
 export async function initWasmBackend(
-  wasmPaths?: Record<string, string>,
+  wasmPaths?: Record<string, string> | string,
   options: { readonly threads?: boolean; readonly simd?: boolean } = {},
 ): Promise<BackendInfo> {
   if (wasmPaths) setWasmPaths(wasmPaths);

@@ -268,13 +268,14 @@ export class DigitRecognizer extends EventTarget {
     if (!this.listening || !this.capture) return;
     this.pausedByUser = true;
     await this.capture.suspend();
+    this.onSuspended(); // the context's statechange event may come later
   }
 
   /** Resumes after {@link pause}, or after the browser paused the audio (call from a user gesture). */
   async resume(): Promise<void> {
     if (this.currentState !== 'paused') return;
     this.pausedByUser = false;
-    await this.capture?.resume();
+    if (await this.capture?.resume()) this.onRunning();
   }
 
   /**

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipSequence } from '../helpers/fsdd';
+import { builtLib } from '../helpers/packed';
 import { axeViolations } from './axe';
 import { chromiumArgs, findChromium, writeMicWav } from './chromium';
 import { serveStatic } from './static-server';
@@ -31,7 +32,7 @@ describe('the package', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'digit-package-'));
-    execFileSync('npm', ['run', 'build:lib'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env } });
+    builtLib();
     execFileSync('npm', ['run', 'build:examples'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env } }); // the React page
   }, 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

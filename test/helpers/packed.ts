@@ -9,6 +9,16 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
+/** Builds the package into lib/ (`npm run build:lib`) once per test run. @throws Error with npm's output when the build fails */
+export function builtLib(): void {
+  const run = process.env.DIGIT_TEST_RUN ?? String(process.pid);
+  // The stamp lives outside lib/, which is packed as is.
+  const stamp = join(tmpdir(), `digit-listener-lib-${run}`);
+  if (existsSync(stamp)) return;
+  execFileSync('npm', ['run', 'build:lib'], { cwd: ROOT, stdio: 'pipe' });
+  writeFileSync(stamp, run);
+}
+
 /**
  * Builds the package and packs it; returns the tarball's absolute path.
  * @throws Error with npm's output when the build or `npm pack` fails
@@ -22,7 +32,7 @@ export function packedTarball(): string {
     if (existsSync(tarball)) return tarball;
   }
   mkdirSync(dir, { recursive: true });
-  execFileSync('npm', ['run', 'build:lib'], { cwd: ROOT, stdio: 'pipe' });
+  builtLib();
   const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const [{ filename }] = JSON.parse(out) as { filename: string }[];
   const tarball = join(dir, filename);
