@@ -5,6 +5,7 @@
  * lag runs in the worker.
  */
 import type { MainToWorklet, WorkletToWorker } from '../src/capture/messages';
+import { unreachable } from '../src/worker/protocol';
 
 // AudioWorkletGlobalScope declarations (not in TypeScript's DOM lib).
 declare const sampleRate: number;
@@ -25,11 +26,17 @@ class CaptureProcessor extends AudioWorkletProcessor {
     super();
     this.port.onmessage = (event: MessageEvent<MainToWorklet>) => {
       const message = event.data;
-      if (message.type === 'connect') this.target = message.port;
-      else if (message.type === 'stop') {
-        this.stopped = true;
-        this.target?.close();
-        this.target = null;
+      switch (message.type) {
+        case 'connect':
+          this.target = message.port;
+          return;
+        case 'stop':
+          this.stopped = true;
+          this.target?.close();
+          this.target = null;
+          return;
+        default:
+          unreachable(message);
       }
     };
   }
