@@ -31,7 +31,7 @@ const PROBLEM: Record<(typeof BAD)[number], RegExp> = {
   'truncated-weights': new RegExp(`^weights are 1000 bytes but the manifest in model.json describes ${statSync(join(MODEL, 'weights.bin')).size} bytes \\(a truncated or wrong weights file\\)$`),
   'truncated-json': /Failed to parse model JSON/,
   'wrong-shape': /input shape \[.*49.*\] does not match/,
-  'other-frontend': /trained for other features \(melBins: model 64, pipeline 40\)/,
+  'other-frontend': /input shape \[, 98, 40, 1\] does not match its metadata's \[, 98, 64, 1\]/,
   // A good word model beside a broken string model (strings/): named by the string model's URL.
   'truncated-strings': new RegExp(`^weights are 1000 bytes but the manifest in model.json describes ${statSync(join(MODEL, 'strings/weights.bin')).size} bytes`),
 };
@@ -133,7 +133,10 @@ describe.skipIf(!chromiumPath)('<digit-listener> with a bad model', () => {
     const shown = ((await page.locator(`#${id} [role=alert]`).textContent()) ?? '').trim();
     const prefix = `model could not be loaded from ${url}: `;
     expect(shown.startsWith(prefix), shown).toBe(true);
-    expect(shown.slice(prefix.length)).toMatch(problem);
+    // The problem, then the attribute that points the element at a model.
+    const hint = '. Check the `modelUrl` option (the `model-src` attribute of <digit-listener>): it must be the URL of a model.json this page can fetch.';
+    expect(shown.endsWith(hint), shown).toBe(true);
+    expect(shown.slice(prefix.length, -hint.length)).toMatch(problem);
     expect(await button(page, id).textContent()).toMatch(/Try again/);
     const errors = (await events(page)).filter((e) => e.id === id && e.type === 'error');
     expect(errors).toHaveLength(1);
