@@ -8,7 +8,8 @@ import type { Plugin } from 'vite';
 /**
  * Cross-origin isolation (COOP + COEP): makes SharedArrayBuffer available, which tfjs needs for
  * its multi-threaded wasm binary. Everything the app loads is same-origin, so `require-corp`
- * blocks nothing.
+ * blocks nothing. Nothing requires it: WebKitGTK has no SharedArrayBuffer even when isolated, and
+ * the app runs one thread everywhere (test/browser/webkit.test.ts).
  */
 export const CROSS_ORIGIN_ISOLATION_HEADERS = Object.freeze({
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -20,6 +21,11 @@ export const CROSS_ORIGIN_ISOLATION_HEADERS = Object.freeze({
  * `eval`; `'wasm-unsafe-eval'` lets tfjs compile its WebAssembly (CSP Level 3). Nothing may be
  * sent anywhere but the origin the app came from (`connect-src 'self'`), so no audio can leave.
  * `frame-ancestors` works only as a header (a meta tag ignores it).
+ *
+ * Only directives every engine knows: WebKit has no `manifest-src` and warns about it (once for
+ * the header, once for the meta tag); the web manifest falls back to `default-src 'self'`, which is
+ * what `manifest-src 'self'` said, in every engine. test/browser/webkit.test.ts and
+ * firefox.test.ts check that neither engine warns about the policy.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -28,7 +34,6 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data:",
   "connect-src 'self'",
   "worker-src 'self'",
-  "manifest-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
