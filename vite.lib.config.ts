@@ -11,6 +11,10 @@ import { portableAssetUrls, shippedModels, wasmBinaries } from './scripts/vite-p
  */
 export default defineConfig({
   worker: { format: 'es' },
+  // tfjs-wasm's emscripten glue reads `__filename` behind a `typeof` test; webpack 5 folds the
+  // test to true and leaves the bare name, which throws in the browser worker. An ES module never
+  // has `__filename` (browser or Node), so the glue's browser path is unchanged.
+  define: { __filename: 'undefined' },
   publicDir: false,
   base: './', // worker and worklet URLs relative to the module, wherever the package is served
   build: {

@@ -86,6 +86,7 @@ function mixDown(buffer: AudioBuffer): Float32Array {
  * (continuous mode: a string ended by a pause, `maxDigits` or `stop()`), `level` (input dBFS, ~5
  * a second), `state`, `rejected` (speech that was not a digit, or unsure), `error`.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface below only types EventTarget's own add/removeEventListener for our events
 export class DigitRecognizer extends EventTarget {
   private settings: Settings;
   private client: WorkerClient | null = null;
@@ -490,7 +491,7 @@ function explainLoadError(error: unknown, customModel: boolean, customWasm: bool
       : 'The shipped model was not found beside the module: set the `modelUrl` option (the `model-src` attribute of <digit-listener>) to where model.json is served.';
     return new RecognizerError(e.code, `${e.message}. ${hint}`, { cause: error });
   }
-  if (e.code === 'backend-failed') {
+  if (e.code === 'backend-failed' && e.message.startsWith('the wasm backend could not start')) {
     const hint = customWasm
       ? "Check the `wasmPath` option (the `wasm-path` attribute of <digit-listener>): it must be the folder serving tfjs' .wasm files."
       : "The shipped .wasm files were not found beside the module: set the `wasmPath` option (the `wasm-path` attribute of <digit-listener>) to the folder serving tfjs' .wasm files.";

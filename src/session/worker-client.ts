@@ -31,7 +31,7 @@ export class WorkerClient {
   private readonly listeners = new Set<(message: WorkerToMain) => void>();
 
   constructor() {
-    // A literal URL: bundlers (Vite, webpack 5) find the worker and build it.
+    // Literally `new Worker(new URL('…', import.meta.url))`: the pattern bundlers (Vite, webpack 5) build a worker from.
     this.worker = new Worker(new URL('../worker/recognizer.worker.ts', import.meta.url), { type: 'module', name: 'digit-listener-recognizer' });
     this.worker.onmessage = (event: MessageEvent<WorkerToMain>) => this.listeners.forEach((l) => l(event.data));
     this.worker.onerror = (event) => {
