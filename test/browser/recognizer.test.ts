@@ -27,6 +27,12 @@ interface Seen {
   errors: { code: string; message: string }[];
 }
 
+/** The page's `window.recognizer` (a DigitRecognizer), as far as this test calls it. */
+interface PageRecognizer {
+  recognize(audio: Float32Array | AudioBuffer, sampleRate?: number): Promise<{ text: string; digits: { source: string }[] }>;
+  setOptions(options: { modelUrl: string }): Promise<void>;
+}
+
 describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromium)', () => {
   let dir: string;
   beforeAll(() => {
@@ -35,12 +41,15 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
   }, 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Opens examples/headless/ with `clips` on the fake microphone (none: no microphone) and runs `fn`. */
-  async function withPage(clips: { names: string[]; gaps: number[] } | null, fn: (page: Page, url: string) => Promise<void>): Promise<void> {
+  /**
+   * Opens examples/headless/ with `clips` on the fake microphone (after `leadS` s of silence; none:
+   * no microphone) and runs `fn`.
+   */
+  async function withPage(clips: { names: string[]; gaps: number[]; leadS?: number } | null, fn: (page: Page, url: string) => Promise<void>): Promise<void> {
     let wav: string | undefined;
     if (clips) {
-      wav = join(dir, `${clips.names.join('-')}.wav`);
-      writeMicWav(wav, clipSequence(clips.names, clips.gaps, 3), 48000);
+      wav = join(dir, `${clips.names.join('-')}-${clips.leadS ?? 0.5}.wav`);
+      writeMicWav(wav, clipSequence(clips.names, clips.gaps, 3, clips.leadS), 48000);
     }
     const server = await serveStatic(ROOT);
     const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(wav) });
@@ -125,13 +134,33 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
     });
   }, 60_000);
 
+  it('a new model URL while listening reloads the recognizer and goes on listening to the same microphone', async () => {
+    // 3 s of silence first: the reload happens before the digit is said.
+    await withPage({ names: ['8_theo_1'], gaps: [], leadS: 3 }, async (page) => {
+      const result = await page.evaluate(async () => {
+        const w = window as unknown as { seen: Seen; recognizer: { start(): Promise<void>; setOptions(o: object): Promise<void>; stop(): Promise<void>; backend: object; state: string } };
+        await w.recognizer.start();
+        const before = w.recognizer.backend;
+        // The same shipped model, from another URL: a reload, not the cached worker.
+        await w.recognizer.setOptions({ modelUrl: '/lib/models/default/model.json' });
+        const reloaded = w.recognizer.backend !== before && w.recognizer.backend !== null;
+        const stateAfter = w.recognizer.state;
+        const t0 = performance.now();
+        while (w.seen.digits.length === 0 && performance.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 100));
+        await w.recognizer.stop();
+        return { reloaded, stateAfter, digits: w.seen.digits.map((d) => d.digit), errors: w.seen.errors };
+      });
+      expect(result).toEqual({ reloaded: true, stateAfter: 'listening', digits: [8], errors: [] });
+    });
+  }, 60_000);
+
   it('recognizes recordings (samples at a rate, an AudioBuffer) in the worker; bad rates and a missing model are named', async () => {
     const two = clipSequence(['2_theo_3', '9_nicolas_2'], [0.6], 0.5);
     const one = fsddClip('3_yweweler_4');
     await withPage(null, async (page, url) => {
       const out = await page.evaluate(
         async ({ two, one }) => {
-          const r = (window as unknown as { recognizer: any }).recognizer; // eslint-disable-line @typescript-eslint/no-explicit-any
+          const r = (window as unknown as { recognizer: PageRecognizer }).recognizer;
           const samples = await r.recognize(new Float32Array(two), 8000);
           const buffer = new AudioBuffer({ length: one.length, sampleRate: 8000, numberOfChannels: 2 });
           buffer.copyToChannel(new Float32Array(one), 0);
@@ -142,7 +171,7 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
           // A new model URL after a successful load is used, not ignored: the next call loads it.
           await r.setOptions({ modelUrl: '/nowhere/model.json' });
           const moved = await r.recognize(new Float32Array(one), 8000).then(() => 'accepted', (e: Error) => e.message);
-          return { samples: samples.text, sources: samples.digits.map((d: { source: string }) => d.source), fromBuffer: fromBuffer.text, noRate, badRate, moved };
+          return { samples: samples.text, sources: samples.digits.map((d) => d.source), fromBuffer: fromBuffer.text, noRate, badRate, moved };
         },
         { two: Array.from(two), one: Array.from(one.samples) },
       );
