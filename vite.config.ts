@@ -3,8 +3,6 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { APP_HEADERS, CROSS_ORIGIN_ISOLATION_HEADERS, securityHeaders } from './scripts/security-headers.ts';
 import { shippedModels, wasmBinaries } from './scripts/vite-plugins.ts';
 
-
-
 export default defineConfig({
   server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
   worker: { format: 'es' },

@@ -20,7 +20,9 @@ try {
   const page = await browser.newPage({ viewport: { width: 640, height: 480 }, deviceScaleFactor: 2 });
   await page.goto(`${server.url}examples/plain/`);
   await page.locator('digit-listener').getByRole('button', { name: 'Listen' }).click();
-  await page.waitForFunction(() => document.querySelector('digit-listener')?.shadowRoot?.querySelector('[part=digit]')?.textContent?.trim() === '7', undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('digit-listener')?.shadowRoot?.querySelector('[part=digit]')?.textContent?.trim() === '7', undefined, {
+    timeout: 20_000,
+  });
   await page.locator('digit-listener').screenshot({ path: 'docs/element.png' });
   console.log('wrote docs/element.png');
 } finally {

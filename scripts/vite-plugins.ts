@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
-import { WASM_FILES } from '../src/session/assets.ts';
+import { WASM_FILES } from '../src/model/wasm-files.ts';
 
 const MODELS_DIR = resolve(import.meta.dirname, '..', 'models');
 const MODEL_FILE = /\.(json|bin)$/;

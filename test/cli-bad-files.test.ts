@@ -65,13 +65,19 @@ describe('digit-listener with bad files beside good ones', () => {
     const { stdout, stderr, code } = await cli('recognize', '--json', ...order.map((o) => o.path));
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace: nothing crashed
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; digits?: { digit: number; confidence: number }[]; error?: string });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; digits?: { digit: number; confidence: number }[]; error?: string });
     expect(lines.map((l) => l.file)).toEqual(order.map((o) => o.path));
     lines.forEach((line, i) => {
-      const o = order[i]!;
+      const o = order[i];
       if (o.kind === 'good') {
         expect(line.error, o.path).toBeUndefined();
-        expect(line.digits!.map((d) => d.digit), o.path).toEqual([o.digit]);
+        expect(
+          line.digits!.map((d) => d.digit),
+          o.path,
+        ).toEqual([o.digit]);
       } else {
         expect(line.digits, o.name).toBeUndefined();
         expect(line.error!.startsWith(`${o.path}: `), line.error).toBe(true);
@@ -98,6 +104,8 @@ describe('digit-listener with bad files beside good ones', () => {
     expect(code).toBe(1);
     expectErrorLines(stderr, bad);
     const total = good.length + bad.length;
-    expect(stdout).toContain(`accuracy ${((100 * good.length) / total).toFixed(2)}% (${good.length}/${total}); no digit 0, several digits 0, wrong digit 0, unreadable ${bad.length}`);
+    expect(stdout).toContain(
+      `accuracy ${((100 * good.length) / total).toFixed(2)}% (${good.length}/${total}); no digit 0, several digits 0, wrong digit 0, unreadable ${bad.length}`,
+    );
   }, 120_000);
 });

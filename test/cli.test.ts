@@ -35,11 +35,17 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('digit-listener recognize --json on the FSDD official test split', () => {
   it('scores at least 97% (exactly one digit per clip, the right one)', async () => {
-    const files = readdirSync(FSDD_DIR).filter((n) => /^\d_[a-z]+_[0-4]\.wav$/.test(n)).sort().map((n) => join(FSDD_DIR, n));
+    const files = readdirSync(FSDD_DIR)
+      .filter((n) => /^\d_[a-z]+_[0-4]\.wav$/.test(n))
+      .sort()
+      .map((n) => join(FSDD_DIR, n));
     expect(files).toHaveLength(300);
     const { stdout, code } = await cli('recognize', '--json', ...files);
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as FileResult);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as FileResult);
     expect(lines.map((l) => l.file)).toEqual(files);
     let correct = 0;
     for (const line of lines) {
@@ -67,7 +73,10 @@ describe('digit-listener CLI', () => {
 
     const { stdout, code } = await cli('recognize', '--json', bad, converted, missing);
     expect(code).toBe(1);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as FileResult);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as FileResult);
     expect(lines.map((l) => l.file)).toEqual([bad, converted, missing]);
     expect(lines[0].error).toMatch(/bad\.wav/);
     expect(lines[2].error).toMatch(/missing\.wav: no such file/);
@@ -75,7 +84,10 @@ describe('digit-listener CLI', () => {
     // The same digits as each clip alone at its own 8 kHz mono 16-bit: rate, channels and bit
     // depth do not change the answer (accuracy itself is the FSDD test above).
     const alone = await cli('recognize', '--json', join(FSDD_DIR, '2_theo_0.wav'), join(FSDD_DIR, '8_jackson_1.wav'));
-    const expected = alone.stdout.trim().split('\n').flatMap((l) => (JSON.parse(l) as FileResult).digits!.map((d) => d.digit));
+    const expected = alone.stdout
+      .trim()
+      .split('\n')
+      .flatMap((l) => (JSON.parse(l) as FileResult).digits!.map((d) => d.digit));
     expect(expected).toHaveLength(2);
     expect(digits.map((d) => d.digit)).toEqual(expected);
     // The first clip starts after 0.5 s of silence.

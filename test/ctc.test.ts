@@ -21,9 +21,7 @@ async function useBackend(name: Backend): Promise<void> {
 /** Logits uniform in [-scale, scale), rounded to float32 so references see what tfjs sees. */
 function randomLogits(batch: number, frames: number, classes: number, seed: number, scale = 2): Logits {
   const r = new Random(seed);
-  return Array.from({ length: batch }, () =>
-    Array.from({ length: frames }, () =>
-      Array.from({ length: classes }, () => Math.fround((r.next() * 2 - 1) * scale))));
+  return Array.from({ length: batch }, () => Array.from({ length: frames }, () => Array.from({ length: classes }, () => Math.fround((r.next() * 2 - 1) * scale))));
 }
 
 function softmax(u: readonly number[]): number[] {
@@ -45,7 +43,7 @@ function collapse(path: readonly number[], blank: number): number[] {
 /** −ln p(label | x) by summing the probability of every path in classes^frames that collapses to it. */
 function bruteForceNll(frames: readonly (readonly number[])[], label: readonly number[]): number {
   const T = frames.length;
-  const C = frames[0]!.length;
+  const C = frames[0].length;
   const y = frames.map(softmax);
   const want = label.join(',');
   let p = 0;
@@ -56,7 +54,7 @@ function bruteForceNll(frames: readonly (readonly number[])[], label: readonly n
     for (let t = 0; t < T; t++) {
       path[t] = rest % C;
       rest = Math.floor(rest / C);
-      prob *= y[t]![path[t]!]!;
+      prob *= y[t][path[t]];
     }
     if (collapse(path, C - 1).join(',') === want) p += prob;
   }
@@ -64,20 +62,24 @@ function bruteForceNll(frames: readonly (readonly number[])[], label: readonly n
 }
 
 function bruteForceLoss(logits: Logits, labels: readonly (readonly number[])[]): number {
-  return logits.reduce((sum, ex, b) => sum + bruteForceNll(ex, labels[b]!), 0) / logits.length;
+  return logits.reduce((sum, ex, b) => sum + bruteForceNll(ex, labels[b]), 0) / logits.length;
 }
 
 /** Central finite differences of the brute-force batch loss w.r.t. every logit (float64). */
 function bruteForceGrad(logits: Logits, labels: readonly (readonly number[])[], h = 1e-5): Logits {
   // Logit (b, t, k) only moves example b's term of the mean.
-  return logits.map((ex, b) => ex.map((frame, t) => frame.map((_, k) => {
-    const at = (d: number): number => {
-      const copy = ex.map((f) => [...f]);
-      copy[t]![k]! += d;
-      return bruteForceNll(copy, labels[b]!) / logits.length;
-    };
-    return (at(h) - at(-h)) / (2 * h);
-  })));
+  return logits.map((ex, b) =>
+    ex.map((frame, t) =>
+      frame.map((_, k) => {
+        const at = (d: number): number => {
+          const copy = ex.map((f) => [...f]);
+          copy[t][k] += d;
+          return bruteForceNll(copy, labels[b]) / logits.length;
+        };
+        return (at(h) - at(-h)) / (2 * h);
+      }),
+    ),
+  );
 }
 
 /**
@@ -93,9 +95,9 @@ function referenceCtc(logits: Logits, labels: readonly (readonly number[])[]): {
   const B = logits.length;
   const grad = logits.map((ex, b) => {
     const T = ex.length;
-    const C = ex[0]!.length;
+    const C = ex[0].length;
     const blank = C - 1;
-    const label = labels[b]!;
+    const label = labels[b];
     const ext = [blank, ...label.flatMap((k) => [k, blank])];
     const S = ext.length;
     const y = ex.map(softmax);
@@ -103,35 +105,37 @@ function referenceCtc(logits: Logits, labels: readonly (readonly number[])[]): {
     const a = Array.from({ length: T }, () => new Array<number>(S).fill(-Infinity));
     const be = Array.from({ length: T }, () => new Array<number>(S).fill(-Infinity));
     const skip = (s: number): boolean => s >= 2 && ext[s] !== blank && ext[s] !== ext[s - 2];
-    a[0]![0] = ly[0]![ext[0]!]!;
-    if (S > 1) a[0]![1] = ly[0]![ext[1]!]!;
+    a[0][0] = ly[0][ext[0]]!;
+    if (S > 1) a[0][1] = ly[0][ext[1]]!;
     for (let t = 1; t < T; t++) {
       for (let s = 0; s < S; s++) {
-        const terms = [a[t - 1]![s]!];
-        if (s >= 1) terms.push(a[t - 1]![s - 1]!);
-        if (skip(s)) terms.push(a[t - 1]![s - 2]!);
-        a[t]![s] = lse(...terms) + ly[t]![ext[s]!]!;
+        const terms = [a[t - 1][s]];
+        if (s >= 1) terms.push(a[t - 1][s - 1]);
+        if (skip(s)) terms.push(a[t - 1][s - 2]);
+        a[t][s] = lse(...terms) + ly[t][ext[s]];
       }
     }
     // Graves' β (including frame t's emission).
-    be[T - 1]![S - 1] = ly[T - 1]![ext[S - 1]!]!;
-    if (S > 1) be[T - 1]![S - 2] = ly[T - 1]![ext[S - 2]!]!;
+    be[T - 1][S - 1] = ly[T - 1][ext[S - 1]]!;
+    if (S > 1) be[T - 1][S - 2] = ly[T - 1][ext[S - 2]]!;
     for (let t = T - 2; t >= 0; t--) {
       for (let s = 0; s < S; s++) {
-        const terms = [be[t + 1]![s]!];
-        if (s + 1 < S) terms.push(be[t + 1]![s + 1]!);
-        if (s + 2 < S && skip(s + 2)) terms.push(be[t + 1]![s + 2]!);
-        be[t]![s] = lse(...terms) + ly[t]![ext[s]!]!;
+        const terms = [be[t + 1][s]];
+        if (s + 1 < S) terms.push(be[t + 1][s + 1]);
+        if (s + 2 < S && skip(s + 2)) terms.push(be[t + 1][s + 2]);
+        be[t][s] = lse(...terms) + ly[t][ext[s]];
       }
     }
-    const logP = S > 1 ? lse(a[T - 1]![S - 1]!, a[T - 1]![S - 2]!) : a[T - 1]![S - 1]!;
+    const logP = S > 1 ? lse(a[T - 1][S - 1], a[T - 1][S - 2]) : a[T - 1][S - 1];
     loss -= logP / B;
     // Eq. 16 with Graves' β: y_k − (1/(p y_k)) Σ_{s: l'_s = k} α_t(s) β_t(s).
-    return y.map((frame, t) => frame.map((yk, k) => {
-      let acc = -Infinity;
-      for (let s = 0; s < S; s++) if (ext[s] === k) acc = lse(acc, a[t]![s]! + be[t]![s]!);
-      return (yk - Math.exp(acc - logP - ly[t]![k]!)) / B;
-    }));
+    return y.map((frame, t) =>
+      frame.map((yk, k) => {
+        let acc = -Infinity;
+        for (let s = 0; s < S; s++) if (ext[s] === k) acc = lse(acc, a[t][s] + be[t][s]);
+        return (yk - Math.exp(acc - logP - ly[t][k])) / B;
+      }),
+    );
   });
   return { loss, grad };
 }
@@ -142,8 +146,8 @@ function relMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
   let mag = 1;
   for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    mag = Math.max(mag, Math.abs(b[i]!));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    mag = Math.max(mag, Math.abs(b[i]));
   }
   return diff / mag;
 }
@@ -151,7 +155,7 @@ function relMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function lossAndGrad(logits: Logits, labels: readonly (readonly number[])[]): { loss: number; grad: Float32Array } {
   const x = tf.tensor3d(logits);
   const { value, grad } = tf.valueAndGrad((u: tf.Tensor) => ctcLoss(u as tf.Tensor3D, labels))(x);
-  const out = { loss: value.dataSync()[0]!, grad: Float32Array.from(grad.dataSync()) };
+  const out = { loss: value.dataSync()[0], grad: Float32Array.from(grad.dataSync()) };
   tf.dispose([x, value, grad]);
   return out;
 }
@@ -159,7 +163,7 @@ function lossAndGrad(logits: Logits, labels: readonly (readonly number[])[]): { 
 /** Argmax per frame, merge repeats, drop blanks. */
 function greedyDecode(probs: readonly (readonly number[])[]): number[] {
   const best = probs.map((f) => f.indexOf(Math.max(...f)));
-  return collapse(best, probs[0]!.length - 1);
+  return collapse(best, probs[0].length - 1);
 }
 
 let previousBackend = '';
@@ -212,8 +216,8 @@ describe.each<Backend>(['wasm', 'cpu'])('ctcLoss on %s', (backend) => {
     expect(Math.abs(loss - expected) / Math.abs(expected)).toBeLessThan(1e-4);
     // Per example too: a batch of one each.
     labels.forEach((label, b) => {
-      const one = tf.tidy(() => ctcLoss(tf.tensor3d([logits[b]!]), [label]).dataSync()[0]!);
-      const want = bruteForceNll(logits[b]!, label);
+      const one = tf.tidy(() => ctcLoss(tf.tensor3d([logits[b]]), [label]).dataSync()[0]);
+      const want = bruteForceNll(logits[b], label);
       expect(Math.abs(one - want) / Math.max(1e-6, Math.abs(want))).toBeLessThan(1e-4);
     });
   });
@@ -231,14 +235,18 @@ describe.each<Backend>(['wasm', 'cpu'])('ctcLoss on %s', (backend) => {
     const labels = [[1, 1], [0]];
     const x = tf.tensor3d(randomLogits(2, 5, 3, 5));
     const [g1, g3] = [1, -3].map((c) => tf.grad((u: tf.Tensor) => tf.mul(ctcLoss(u as tf.Tensor3D, labels), c))(x));
-    expect(relMaxDiff(g3!.dataSync(), Array.from(g1!.dataSync(), (v) => -3 * v))).toBeLessThan(1e-6);
-    tf.dispose([x, g1!, g3!]);
+    expect(
+      relMaxDiff(
+        g3.dataSync(),
+        Array.from(g1.dataSync(), (v) => -3 * v),
+      ),
+    ).toBeLessThan(1e-6);
+    tf.dispose([x, g1, g3]);
   });
 
   it('matches a float64 forward–backward at trainer size (T=150, 11 classes, labels of 0–11 digits)', () => {
     const r = new Random(7);
-    const labels = Array.from({ length: 6 }, (_, b) =>
-      Array.from({ length: [0, 1, 4, 7, 11, 11][b]! }, () => Math.floor(r.next() * 10)));
+    const labels = Array.from({ length: 6 }, (_, b) => Array.from({ length: [0, 1, 4, 7, 11, 11][b] }, () => Math.floor(r.next() * 10)));
     labels[5] = [3, 3, 3, 1, 1, 0, 9, 9, 2, 2, 2]; // many repeats
     const logits = randomLogits(labels.length, 150, 11, 3, 6);
     const ref = referenceCtc(logits, labels);
@@ -273,16 +281,23 @@ describe('ctcLoss resources and errors', () => {
   });
 
   it('throws a RangeError naming the example, label length and frames when a label does not fit', () => {
-    const x = tf.zeros([3, 4, 11]) as tf.Tensor3D;
+    const x = tf.zeros<tf.Rank.R3>([3, 4, 11]);
     const before = tf.memory().numTensors;
     // [5, 5, 6, 6] needs 6 frames (4 labels + 2 repeats); 4 are available.
     expect(() => ctcLoss(x, [[1, 2, 3, 4], [], [5, 5, 6, 6]])).toThrow(RangeError);
-    expect(() => ctcLoss(x, [[1, 2, 3, 4], [], [5, 5, 6, 6]])).toThrow(
-      /example 2's label of length 4 .*only 4 frames .*pad the example or use fewer digits/);
+    expect(() => ctcLoss(x, [[1, 2, 3, 4], [], [5, 5, 6, 6]])).toThrow(/example 2's label of length 4 .*only 4 frames .*pad the example or use fewer digits/);
     expect(() => ctcLoss(x, [[1, 2, 3, 4, 5], [], []])).toThrow(/example 0's label of length 5/);
     expect(() => ctcLoss(x, [[1, 1], [7, 7, 7], []])).toThrow(/example 1's label of length 3 needs at least 5 frames/);
     // Labels that exactly fit do not throw; the blank (class 10) is not a label.
-    expect(() => tf.dispose(ctcLoss(x, [[1, 2, 3, 4], [1, 1], [3, 3]]))).not.toThrow();
+    expect(() =>
+      tf.dispose(
+        ctcLoss(x, [
+          [1, 2, 3, 4],
+          [1, 1],
+          [3, 3],
+        ]),
+      ),
+    ).not.toThrow();
     expect(() => ctcLoss(x, [[10], [], []])).toThrow(RangeError);
     expect(() => ctcLoss(x, [[], []])).toThrow(/2 labels for a batch of 3/);
     expect(tf.memory().numTensors).toBe(before);
@@ -310,14 +325,14 @@ describe('ctcLoss training', () => {
     let tensorsAfterFirstStep = 0;
     for (let step = 0; step < 300; step++) {
       const loss = optimizer.minimize(() => ctcLoss(model.apply(x) as tf.Tensor3D, labels), true)!;
-      losses.push(loss.dataSync()[0]!);
+      losses.push(loss.dataSync()[0]);
       loss.dispose();
       if (step === 0) tensorsAfterFirstStep = tf.memory().numTensors;
     }
     expect(tf.memory().numTensors).toBe(tensorsAfterFirstStep); // no growth per step
-    expect(losses[0]!).toBeGreaterThan(3);
+    expect(losses[0]).toBeGreaterThan(3);
     expect(losses.at(-1)!).toBeLessThan(0.05);
-    const probs = tf.tidy(() => tf.softmax(model.apply(x) as tf.Tensor3D).arraySync() as number[][][]);
+    const probs = tf.tidy(() => tf.softmax(model.apply(x) as tf.Tensor3D).arraySync());
     expect(probs.map(greedyDecode)).toEqual(labels);
     x.dispose();
     optimizer.dispose();

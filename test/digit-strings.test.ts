@@ -17,7 +17,10 @@ const GAPS_S = [0.05, 0.1, 0.15, 0.2, 0.3];
 
 /** Five 4-digit strings per speaker from the FSDD test split (indices 0–4), fixed by a seed. */
 function testStrings(): string[][] {
-  const clips = readdirSync(FSDD_DIR).filter((f) => /_[0-4]\.wav$/.test(f)).map((f) => f.slice(0, -4)).sort();
+  const clips = readdirSync(FSDD_DIR)
+    .filter((f) => /_[0-4]\.wav$/.test(f))
+    .map((f) => f.slice(0, -4))
+    .sort();
   const speakers = [...new Set(clips.map((c) => c.split('_')[1]))];
   let seed = 11;
   const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;

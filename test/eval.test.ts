@@ -18,7 +18,15 @@ import { loadModels } from '../src/cli/models';
 import type { AblationReport } from '../training/eval/ablation-report';
 import { rms } from '../training/noise';
 import { FSDD_DIR } from './helpers/fsdd';
-import { GLUED_LEVEL_RMS, type GluedStringPlan, gluedFsddSet, gluedSpeechCommandsSet, gluedWordSamples, planGluedFsddStrings, planGluedSpeechCommandsStrings } from '../training/eval/glued-strings';
+import {
+  GLUED_LEVEL_RMS,
+  type GluedStringPlan,
+  gluedFsddSet,
+  gluedSpeechCommandsSet,
+  gluedWordSamples,
+  planGluedFsddStrings,
+  planGluedSpeechCommandsStrings,
+} from '../training/eval/glued-strings';
 import { listSpeechCommands } from '../training/speech-commands';
 import { wordSpan } from '../training/word-span';
 
@@ -87,8 +95,20 @@ describe('evaluation suite', () => {
 
   it('writes markdown and an HTML page with its pictures, and the ablation table', () => {
     const set = { name: 'FSDD official test', kind: 'digits' as const, files: [0, 1].map((d) => ({ path: `${d}.wav`, digit: d })) };
-    const words = { name: 'words', kind: 'non-digits' as const, files: [{ path: 'x.wav', digit: -1 }, { path: 'y.wav', digit: -1 }] };
-    const variant = (name: string, digits: DigitDetection[][], accepted: DigitDetection[][]) => ({ name, without: name, flags: [], scores: [scoreSet(set, digits), scoreSet(words, accepted)] });
+    const words = {
+      name: 'words',
+      kind: 'non-digits' as const,
+      files: [
+        { path: 'x.wav', digit: -1 },
+        { path: 'y.wav', digit: -1 },
+      ],
+    };
+    const variant = (name: string, digits: DigitDetection[][], accepted: DigitDetection[][]) => ({
+      name,
+      without: name,
+      flags: [],
+      scores: [scoreSet(set, digits), scoreSet(words, accepted)],
+    });
     const ablation: AblationReport = {
       epochs: 2,
       baseFlags: [],
@@ -99,7 +119,18 @@ describe('evaluation suite', () => {
     };
     writeFileSync(join(dir, 'ablation.json'), JSON.stringify(ablation));
     const score = scoreSet({ ...test, files: test.files.slice(0, 2) }, [[hit(test.files[0].digit)], []]);
-    writeEvalReport(dir, { model: 'm', createdAt: 'now', confidenceThreshold: 0.5, ablation, sets: [score, { ...score, name: 'noise 10', snrDb: 10 }], training: [{ epoch: 1, loss: 1, validationAccuracy: 0.5 }, { epoch: 2, loss: 0.5, validationAccuracy: 0.8 }], seconds: 1 });
+    writeEvalReport(dir, {
+      model: 'm',
+      createdAt: 'now',
+      confidenceThreshold: 0.5,
+      ablation,
+      sets: [score, { ...score, name: 'noise 10', snrDb: 10 }],
+      training: [
+        { epoch: 1, loss: 1, validationAccuracy: 0.5 },
+        { epoch: 2, loss: 0.5, validationAccuracy: 0.8 },
+      ],
+      seconds: 1,
+    });
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(4); // SNR curve, 2 training curves, confusion matrices
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
@@ -172,7 +203,20 @@ describe('running speech and digit strings', () => {
   it('builds the held-out sets from a manifest: sentences with their decoded durations, strings with their digits, words apart', () => {
     const synth = join(dir, 'synth');
     mkdirSync(join(synth, 'heldout/sentences'), { recursive: true });
-    const entry = (path: string, extra: Partial<SynthEntry>): SynthEntry => ({ path, digit: -1, text: 'x', speaker: 'rhbdl0', gender: 'male', heldOut: true, pitch: 100, speed: 100, amplitude: 100, engine: 'rhvoice', kind: 'word', ...extra });
+    const entry = (path: string, extra: Partial<SynthEntry>): SynthEntry => ({
+      path,
+      digit: -1,
+      text: 'x',
+      speaker: 'rhbdl0',
+      gender: 'male',
+      heldOut: true,
+      pitch: 100,
+      speed: 100,
+      amplitude: 100,
+      engine: 'rhvoice',
+      kind: 'word',
+      ...extra,
+    });
     const manifest = [
       entry('heldout/male/7_rhbdl0_0.wav', { digit: 7, text: 'seven' }),
       entry('heldout/other/other_tree_rhbdl0_0.wav', { text: 'tree' }),
@@ -220,7 +264,13 @@ describe('running speech and digit strings', () => {
       createdAt: 'now',
       confidenceThreshold: 0.5,
       sets: [s1, s2],
-      thresholds: { thresholds: [0.5, 0.9], sets: [{ name: 'digit strings', kind: 'strings', values: [0.5, 0.25] }, { name: 'sentences', kind: 'running-speech', values: [2, 0.5] }] },
+      thresholds: {
+        thresholds: [0.5, 0.9],
+        sets: [
+          { name: 'digit strings', kind: 'strings', values: [0.5, 0.25] },
+          { name: 'sentences', kind: 'running-speech', values: [2, 0.5] },
+        ],
+      },
       seconds: 1,
     });
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
@@ -354,7 +404,11 @@ describe('glued digit strings from real held-out clips', () => {
   });
 
   it('glued Speech Commands: held-out speakers only, several speakers a string, levels within ±3 dB, the same files twice', () => {
-    const held = new Set(listSpeechCommands(SC_DIR).filter((c) => c.split === 'test' && c.kind === 'word' && c.digit >= 0).map((c) => c.path));
+    const held = new Set(
+      listSpeechCommands(SC_DIR)
+        .filter((c) => c.split === 'test' && c.kind === 'word' && c.digit >= 0)
+        .map((c) => c.path),
+    );
     const byPath = new Map(listSpeechCommands(SC_DIR).map((c) => [c.path, c]));
     const plans = planGluedSpeechCommandsStrings(SC_DIR);
     expect(plans).toHaveLength(120);

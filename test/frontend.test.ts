@@ -46,11 +46,15 @@ describe('StreamingLogMel', () => {
   it('gives exactly the frames of the whole signal for random-sized chunks', () => {
     const random = new Random(11);
     const { samples } = fsddClip('3_theo_0');
-    const signal = concat(new Float32Array(3000), samples, Float32Array.from({ length: 5000 }, () => 0.01 * random.normal()));
+    const signal = concat(
+      new Float32Array(3000),
+      samples,
+      Float32Array.from({ length: 5000 }, () => 0.01 * random.normal()),
+    );
     const whole = new StreamingLogMel().push(signal);
     const chunked: LogMelFrame[] = [];
     const frontend = new StreamingLogMel();
-    for (let i = 0; i < signal.length; ) {
+    for (let i = 0; i < signal.length;) {
       const n = random.int(700); // includes empty chunks
       chunked.push(...frontend.push(signal.subarray(i, i + n)));
       i += n;
@@ -70,18 +74,19 @@ describe('StreamingPipeline (resampler → log-mel → gate → window)', () => 
     const a = fsddClip('1_jackson_1');
     const b = fsddClip('9_george_2');
     // Upsample to 44.1 kHz by our own resampler is not independent; use linear interpolation here.
-    const up = (x: Float32Array) => Float32Array.from({ length: Math.floor((x.length * 44100) / 8000) }, (_, i) => {
-      const t = (i * 8000) / 44100;
-      const k = Math.floor(t);
-      return (x[k] ?? 0) * (1 - (t - k)) + (x[k + 1] ?? 0) * (t - k);
-    });
+    const up = (x: Float32Array) =>
+      Float32Array.from({ length: Math.floor((x.length * 44100) / 8000) }, (_, i) => {
+        const t = (i * 8000) / 44100;
+        const k = Math.floor(t);
+        return (x[k] ?? 0) * (1 - (t - k)) + (x[k + 1] ?? 0) * (t - k);
+      });
     const gap = new Float32Array(44100 * 0.7);
     const signal = concat(gap, up(a.samples), gap, up(b.samples), gap);
     const whole = new StreamingPipeline(44100);
     const wholeWindows = [...whole.push(signal).windows, ...whole.flush().windows];
     const chunked = new StreamingPipeline(44100);
     const chunkedWindows = [];
-    for (let i = 0; i < signal.length; ) {
+    for (let i = 0; i < signal.length;) {
       const n = 1 + random.int(3000);
       chunkedWindows.push(...chunked.push(signal.subarray(i, i + n)).windows);
       i += n;

@@ -45,7 +45,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('shipped model through the CLI', () => {
   it('FSDD test in unseen office noise at 20 dB and 10 dB SNR', async () => {
     const test = fsddTestSet(FSDD_DIR);
-    for (const [snr, floor] of [[20, FLOOR_20DB], [10, FLOOR_10DB]] as const) {
+    for (const [snr, floor] of [
+      [20, FLOOR_20DB],
+      [10, FLOOR_10DB],
+    ] as const) {
       const noisy = noisySet(test, snr, dir);
       const { stdout } = await run(process.execPath, [CLI, 'eval', join(dir, `office-noise-${snr}dB`)], { maxBuffer: 16 << 20 });
       const m = /accuracy (\d+\.\d+)% \((\d+)\/(\d+)\)/.exec(stdout);
@@ -59,7 +62,10 @@ describe('shipped model through the CLI', () => {
     const [digits, words] = speechCommandsSets(SC_DIR);
     const reported = async (files: { path: string }[]) => {
       const { stdout } = await run(process.execPath, [CLI, 'recognize', '--json', ...files.map((f) => f.path)], { maxBuffer: 64 << 20 });
-      return stdout.trim().split('\n').map((l) => (JSON.parse(l) as { digits: { digit: number }[] }).digits.map((d) => d.digit));
+      return stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { digits: { digit: number }[] }).digits.map((d) => d.digit));
     };
     const heard = await reported(digits.files);
     const right = heard.filter((d, i) => d.length === 1 && d[0] === digits.files[i].digit).length;
@@ -71,7 +77,10 @@ describe('shipped model through the CLI', () => {
   /** The digits the CLI reports for each file, joined ("4172"). */
   const strings = async (files: { path: string }[]) => {
     const { stdout } = await run(process.execPath, [CLI, 'recognize', '--json', ...files.map((f) => f.path)], { maxBuffer: 64 << 20 });
-    return stdout.trim().split('\n').map((l) => (JSON.parse(l) as { string: string }).string);
+    return stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { string: string }).string);
   };
 
   it('reads digit strings glued from real clips it never trained on (0–100 ms gaps)', async () => {
@@ -92,7 +101,12 @@ describe('shipped model through the CLI', () => {
     const out = join(dir, 'synth');
     mkdirSync(join(out, 'heldout/strings'), { recursive: true });
     const plan = planStrings(out, 2024);
-    const chosen = (['espeak', 'pico', 'rhvoice'] as const).flatMap((engine) => plan.filter((e) => e.engine === engine).filter((_, i) => i % 7 === 0).slice(0, 8));
+    const chosen = (['espeak', 'pico', 'rhvoice'] as const).flatMap((engine) =>
+      plan
+        .filter((e) => e.engine === engine)
+        .filter((_, i) => i % 7 === 0)
+        .slice(0, 8),
+    );
     for (const entry of chosen) await synthesize(entry);
     const read = await strings(chosen);
     const exact = read.filter((got, i) => got === chosen[i].digits).length;
@@ -103,7 +117,10 @@ describe('shipped model through the CLI', () => {
   it('reports no digit for at least 97 % of non-speech sounds and noise', async () => {
     const set = nonSpeechSet(dir);
     const { stdout } = await run(process.execPath, [CLI, 'recognize', '--json', ...set.files.map((f) => f.path)], { maxBuffer: 16 << 20 });
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { digits?: unknown[]; error?: string });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { digits?: unknown[]; error?: string });
     expect(lines).toHaveLength(set.files.length);
     expect(lines.every((l) => !l.error)).toBe(true);
     const accepted = lines.filter((l) => l.digits!.length > 0).length;

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -16,6 +16,7 @@ import { StreamingRecognizer } from '../src/pipeline/recognizer';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { quantizeUint8 } from '../training/quantize';
 import { fsddClip } from './helpers/fsdd';
+import { type ModelJson, readModelJson } from './helpers/model-json';
 
 let dir: string;
 beforeAll(async () => {
@@ -25,12 +26,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Copies the shipped model into a temp folder, optionally editing model.json. */
-function copyModel(name: string, edit?: (json: Record<string, any>) => void): string {
+function copyModel(name: string, edit?: (json: ModelJson) => void): string {
   const target = join(dir, name);
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target);
   copyFileSync(join(DEFAULT_MODEL_DIR, 'weights.bin'), join(target, 'weights.bin'));
-  const json = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8'));
+  const json = readModelJson(join(DEFAULT_MODEL_DIR, 'model.json'));
   edit?.(json);
   writeFileSync(join(target, 'model.json'), JSON.stringify(json));
   return target;
@@ -48,8 +49,7 @@ describe('uint8 weight quantization', () => {
 
 describe('the shipped model', () => {
   it('is uint8-quantized in its manifest, ≤ 256 KB (issue 12), and loads with matching metadata', async () => {
-    const json = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8'));
-    const weights = json.weightsManifest[0].weights as { quantization?: { dtype: string } }[];
+    const weights = readModelJson(join(DEFAULT_MODEL_DIR, 'model.json')).weightsManifest[0].weights;
     expect(weights.length).toBeGreaterThan(0);
     expect(weights.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
     expect(statSync(join(DEFAULT_MODEL_DIR, 'weights.bin')).size).toBeLessThanOrEqual(256 * 1024);
@@ -140,7 +140,9 @@ describe('broken model files give a clear ModelLoadError naming the file', () =>
     const stringsDir = join(DEFAULT_MODEL_DIR, 'strings');
     const strings = await StringModel.load(fileSystemModel(stringsDir), stringsDir);
     try {
-      expect(() => new StreamingRecognizer({ word, strings }, 16000)).toThrow(/strings: trained for other features than the word model \(fMaxHz: word model 3800, string model 4000\)/);
+      expect(() => new StreamingRecognizer({ word, strings }, 16000)).toThrow(
+        /strings: trained for other features than the word model \(fMaxHz: word model 3800, string model 4000\)/,
+      );
     } finally {
       word.dispose();
       strings.dispose();
@@ -149,7 +151,7 @@ describe('broken model files give a clear ModelLoadError naming the file', () =>
 
   it('no metadata', async () => {
     const path = copyModel('nometa', (json) => {
-      delete json.userDefinedMetadata;
+      delete (json as Partial<ModelJson>).userDefinedMetadata;
     });
     await expect(DigitClassifier.load(fileSystemModel(path), path)).rejects.toThrow(/no digit-listener metadata/);
   });

@@ -52,7 +52,11 @@ describe('npm install <packed tarball> into an empty folder', () => {
   it(`installs only what runs: no tsx, no tfjs, no install scripts, at most ${MAX_INSTALLED_BYTES / 1e6} MB`, () => {
     const modules = join(dir, 'node_modules');
     const bytes = treeBytes(modules);
-    console.log(`installed node_modules: ${bytes} bytes (${readdirSync(modules).filter((n) => !n.startsWith('.')).join(', ')})`);
+    console.log(
+      `installed node_modules: ${bytes} bytes (${readdirSync(modules)
+        .filter((n) => !n.startsWith('.'))
+        .join(', ')})`,
+    );
     expect(bytes).toBeLessThanOrEqual(MAX_INSTALLED_BYTES);
     for (const dev of ['tsx', 'esbuild', '@tensorflow', 'wavefile', 'fft.js', 'workbox-window']) expect(existsSync(join(modules, dev)), dev).toBe(false);
     // The package itself ships the compiled CLI and what it reads, not the sources.
@@ -66,9 +70,17 @@ describe('npm install <packed tarball> into an empty folder', () => {
   it('its digit-listener command (lib/cli.js) reads ten FSDD test clips, the same as the sources', async () => {
     const bin = join(dir, 'node_modules/.bin/digit-listener');
     const installed = await run(bin, ['recognize', '--json', ...CLIPS], { cwd: dir });
-    const results = installed.stdout.trim().split('\n').map((l) => JSON.parse(l) as FileResult);
+    const results = installed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as FileResult);
     expect(results.map((r) => r.file)).toEqual(CLIPS);
-    results.forEach((r, digit) => expect(r.digits?.map((d) => d.digit), r.file).toEqual([digit]));
+    results.forEach((r, digit) =>
+      expect(
+        r.digits?.map((d) => d.digit),
+        r.file,
+      ).toEqual([digit]),
+    );
     // The compiled bundle computes exactly what src/ computes (the repo's bin runs the sources with tsx).
     const source = await run(process.execPath, [join(ROOT, 'bin/digit-listener.js'), 'recognize', '--json', ...CLIPS], { cwd: ROOT });
     expect(installed.stdout).toBe(source.stdout);

@@ -83,12 +83,19 @@ describe('StreamingResampler', () => {
   it('gives bit-identical output for any chunking', () => {
     const random = new Random(7);
     const input = Float32Array.from({ length: 44100 }, (_, i) => 0.3 * Math.sin(i / 7) + 0.2 * random.normal());
-    for (const [from, to] of [[44100, 16000], [48000, 16000], [8000, 16000], [22050, 16000], [16000, 16000], [96000, 16000]]) {
+    for (const [from, to] of [
+      [44100, 16000],
+      [48000, 16000],
+      [8000, 16000],
+      [22050, 16000],
+      [16000, 16000],
+      [96000, 16000],
+    ]) {
       const options = from > to ? DOWNSAMPLING_KERNEL : {};
       const whole = resampleWhole(input, from, to, options);
       const r = new StreamingResampler(from, to, options);
       const parts: Float32Array[] = [];
-      for (let i = 0; i < input.length; ) {
+      for (let i = 0; i < input.length;) {
         const n = 1 + random.int(1500);
         parts.push(r.push(input.subarray(i, i + n)));
         i += n;

@@ -59,7 +59,7 @@ interface EvalResult {
 
 /** Runs `fn` over `items` with at most `limit` at a time (2 cores: sox or the CLI on each). */
 async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -118,7 +118,13 @@ describe('every common sample rate: FSDD test split through `digit-listener eval
     // The stereo files' downmix is the speech at half amplitude, and the gate's word edges move
     // a little with level (30 ms at -6 dB): their times are compared with 16 kHz at that level.
     const halfSource = join(tmp, 'string-8k-half.wav');
-    writeFileSync(halfSource, encodeWav16(signal.map((v) => v / 2), 8000));
+    writeFileSync(
+      halfSource,
+      encodeWav16(
+        signal.map((v) => v / 2),
+        8000,
+      ),
+    );
     const half = join(tmp, 'string-16000-half.wav');
     await soxConvert(halfSource, half, 16000, 'mono');
     const files = FORMATS.map((f) => join(tmp, `string-${key(f)}.wav`));
@@ -129,7 +135,9 @@ describe('every common sample rate: FSDD test split through `digit-listener eval
   }, 60_000);
 
   beforeAll(async () => {
-    const clips = readdirSync(FSDD_DIR).filter((n) => /^\d_[a-z]+_[0-4]\.wav$/.test(n)).sort();
+    const clips = readdirSync(FSDD_DIR)
+      .filter((n) => /^\d_[a-z]+_[0-4]\.wav$/.test(n))
+      .sort();
     expect(clips).toHaveLength(300);
     const t0 = Date.now();
     const dirs = [];
@@ -142,7 +150,10 @@ describe('every common sample rate: FSDD test split through `digit-listener eval
       const r = results.get(key(f))!;
       const d = percent(r) - reference;
       const t = timingError(strings.get(key(f))!, timingReference(f));
-      return `  ${describeFormat(f.rate, f.layout).padEnd(36)} ${percent(r).toFixed(2).padStart(6)} % (${r.correct}/${r.total})  ${d >= 0 ? '+' : ''}${d.toFixed(2)}   string ${strings.get(key(f))!.map((x) => x.digit).join('')}, times ±${t} ms`;
+      return `  ${describeFormat(f.rate, f.layout).padEnd(36)} ${percent(r).toFixed(2).padStart(6)} % (${r.correct}/${r.total})  ${d >= 0 ? '+' : ''}${d.toFixed(2)}   string ${strings
+        .get(key(f))!
+        .map((x) => x.digit)
+        .join('')}, times ±${t} ms`;
     });
     console.log(`FSDD test split through the CLI, by input format (sox ${((t1 - t0) / 1000).toFixed(1)} s, eval ${((Date.now() - t1) / 1000).toFixed(1)} s):\n${rows.join('\n')}`);
   }, 240_000);

@@ -53,7 +53,7 @@ describe('Speech Commands reader', () => {
     expect(speakerSplit(speakers[0])).toBe(clips.find((c) => c.speaker === speakers[0])!.split);
   });
 
-  it("honours validation_list.txt / testing_list.txt when the dataset has them", () => {
+  it('honours validation_list.txt / testing_list.txt when the dataset has them', () => {
     const dir = join(tmp, 'listed');
     const pick = clips.filter((c) => c.kind === 'word' && (c.word === 'seven' || c.word === 'yes')).slice(0, 6);
     for (const c of pick) {
@@ -87,7 +87,10 @@ describe('Speech Commands reader', () => {
 
 describe('real speech and noise in training', () => {
   const clips = listSpeechCommands(SC_DIR);
-  const words = clips.filter((c) => c.kind === 'word' && c.digit < 0 && c.split === 'train').slice(0, 40).map((c) => load(c.path));
+  const words = clips
+    .filter((c) => c.kind === 'word' && c.digit < 0 && c.split === 'train')
+    .slice(0, 40)
+    .map((c) => load(c.path));
 
   it('glues 2–4 real non-digit words into a phrase the gate hears as running speech', () => {
     for (let seed = 0; seed < 5; seed++) {
@@ -104,9 +107,24 @@ describe('real speech and noise in training', () => {
   });
 
   it('mixes real background noise from the pool at the drawn SNR', () => {
-    const noise = clips.filter((c) => c.kind === 'noise' && c.split === 'train').slice(0, 5).map((c) => load(c.path));
+    const noise = clips
+      .filter((c) => c.kind === 'noise' && c.split === 'train')
+      .slice(0, 5)
+      .map((c) => load(c.path));
     const word = words[0];
-    const config = { ...DEFAULT_AUGMENT_CONFIG, noiseProbability: 1, babbleProbability: 0, soundsProbability: 0, realNoiseProbability: 1, snrDb: [0, 0] as const, leadSeconds: [0.5, 0.5] as const, speedProbability: 0, reverbProbability: 0, telephoneProbability: 0, gainDb: [0, 0] as const };
+    const config = {
+      ...DEFAULT_AUGMENT_CONFIG,
+      noiseProbability: 1,
+      babbleProbability: 0,
+      soundsProbability: 0,
+      realNoiseProbability: 1,
+      snrDb: [0, 0] as const,
+      leadSeconds: [0.5, 0.5] as const,
+      speedProbability: 0,
+      reverbProbability: 0,
+      telephoneProbability: 0,
+      gainDb: [0, 0] as const,
+    };
     const out = augmentClip(word.samples, word.sampleRate, new Random(3), config, { noisePool: noise });
     // The lead (0.5 s before the word) now holds noise, not silence.
     let lead = 0;

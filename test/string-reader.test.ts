@@ -50,7 +50,10 @@ describe('RunTracker', () => {
       tracker,
       {
         23: [{ type: 'speech-start', startFrame: 20 }],
-        60: [{ type: 'speech-end', segment: { startFrame: 20, endFrame: 45, pauses: [] } }, { type: 'speech-start', startFrame: 45 }],
+        60: [
+          { type: 'speech-end', segment: { startFrame: 20, endFrame: 45, pauses: [] } },
+          { type: 'speech-start', startFrame: 45 },
+        ],
         // The gate ends a segment a hangover (10 frames) after its last voiced frame (69).
         79: [{ type: 'speech-end', segment: { startFrame: 45, endFrame: 70, pauses: [] } }],
       },
@@ -72,7 +75,10 @@ describe('RunTracker', () => {
       {
         12: [{ type: 'speech-start', startFrame: 10 }],
         // The gate drops the segment as too long, re-estimates its floors and finds a word in the same frames.
-        60: [{ type: 'speech-dropped', segment: { startFrame: 10, endFrame: 61, pauses: [] }, reason: 'too-long' }, { type: 'speech-start', startFrame: 30 }],
+        60: [
+          { type: 'speech-dropped', segment: { startFrame: 10, endFrame: 61, pauses: [] }, reason: 'too-long' },
+          { type: 'speech-start', startFrame: 30 },
+        ],
         79: [{ type: 'speech-end', segment: { startFrame: 30, endFrame: 70, pauses: [] } }],
         // A replay that finds a word in frames the last run already held: the next run starts after them.
         95: [{ type: 'speech-start', startFrame: 75 }],
@@ -90,7 +96,11 @@ describe('RunTracker', () => {
 
   it('drops a run of nothing but a click, and ends a run that outgrows maxRunFrames as incomplete', () => {
     const click = new RunTracker(4, config);
-    const clickEvents = feed(click, { 5: [{ type: 'speech-start', startFrame: 3 }], 9: [{ type: 'speech-dropped', segment: { startFrame: 3, endFrame: 6, pauses: [] }, reason: 'too-short' }] }, 20);
+    const clickEvents = feed(
+      click,
+      { 5: [{ type: 'speech-start', startFrame: 3 }], 9: [{ type: 'speech-dropped', segment: { startFrame: 3, endFrame: 6, pauses: [] }, reason: 'too-short' }] },
+      20,
+    );
     expect(clickEvents.map((e) => e.type)).toEqual(['run-start']);
     expect(click.open).toBe(false);
     const long = new RunTracker(4, config);
@@ -132,10 +142,15 @@ describe('StringReader', () => {
     const signal = concat(new Float32Array(4000), ...words.flatMap((w) => [w, gap]), new Float32Array(4000));
     const reader = new StringReader(ctc);
     const events: StringReaderEvent[] = [];
-    const pipeline = new StreamingPipeline(8000, DEFAULT_PIPELINE_CONFIG, {}, {
-      frame: (logMel, index, gateEvents) => events.push(...reader.push(logMel, index, gateEvents)),
-      end: () => events.push(...reader.end()),
-    });
+    const pipeline = new StreamingPipeline(
+      8000,
+      DEFAULT_PIPELINE_CONFIG,
+      {},
+      {
+        frame: (logMel, index, gateEvents) => events.push(...reader.push(logMel, index, gateEvents)),
+        end: () => events.push(...reader.end()),
+      },
+    );
     for (let i = 0; i < signal.length; i += 777) pipeline.push(signal.subarray(i, i + 777));
     pipeline.flush();
     const runs = events.filter((e) => e.type === 'run-start');
@@ -169,10 +184,15 @@ describe('StringReader', () => {
     const signal = clipSequence(['4_jackson_0', '1_theo_0', '7_nicolas_0', '2_george_0', '9_yweweler_0', '3_lucas_0'], 0.1, 0.5);
     const reader = new StringReader(ctc);
     const seen: string[] = [];
-    const pipeline = new StreamingPipeline(8000, DEFAULT_PIPELINE_CONFIG, {}, {
-      frame: (logMel, index, gateEvents) => seen.push(...reader.push(logMel, index, gateEvents).map((e) => e.type)),
-      end: () => seen.push(...reader.end().map((e) => e.type)),
-    });
+    const pipeline = new StreamingPipeline(
+      8000,
+      DEFAULT_PIPELINE_CONFIG,
+      {},
+      {
+        frame: (logMel, index, gateEvents) => seen.push(...reader.push(logMel, index, gateEvents).map((e) => e.type)),
+        end: () => seen.push(...reader.end().map((e) => e.type)),
+      },
+    );
     pipeline.push(signal);
     pipeline.flush();
     const firstEnd = seen.indexOf('run-end');

@@ -126,14 +126,36 @@ describe('running speech without digits, and digit strings', () => {
       expect(words.filter(soundsLikeDigit), sentence).toEqual([]);
     }
     // The check itself catches digit words, homophones and compounds, and lets other number words through.
-    for (const w of [...DIGIT_SOUNDING_WORDS, ...DIGIT_WORDS.flat(), 'Won', 'ATE,', 'someone', 'anyone', 'fourteen', 'sixty', 'ninety', 'eighteen', 'today', 'into', 'before', 'forget', "won't", 'twenty-one', 'wonderful']) {
+    for (const w of [
+      ...DIGIT_SOUNDING_WORDS,
+      ...DIGIT_WORDS.flat(),
+      'Won',
+      'ATE,',
+      'someone',
+      'anyone',
+      'fourteen',
+      'sixty',
+      'ninety',
+      'eighteen',
+      'today',
+      'into',
+      'before',
+      'forget',
+      "won't",
+      'twenty-one',
+      'wonderful',
+    ]) {
       expect(soundsLikeDigit(w), w).toBe(true);
     }
     for (const w of ['ten', 'twenty', 'hundred', 'eleven', 'town', 'tea', 'late', 'fine', 'wheel']) expect(soundsLikeDigit(w), w).toBe(false);
   });
 
   it('every voice reads sentences: training voices as non-digits in train/other, held-out voices only the held-out sentences', () => {
-    for (const speaker of synthSpeakers()) expect(sentences.some((e) => e.speaker === speaker.id), speaker.id).toBe(true);
+    for (const speaker of synthSpeakers())
+      expect(
+        sentences.some((e) => e.speaker === speaker.id),
+        speaker.id,
+      ).toBe(true);
     for (const e of sentences) {
       expect(e).toMatchObject({ digit: -1, kind: 'sentence' });
       expect(e.path.includes(e.heldOut ? '/heldout/sentences/' : '/train/other/')).toBe(true);
@@ -148,14 +170,21 @@ describe('running speech without digits, and digit strings', () => {
   it('plans ~300 digit strings of 3–11 digits, held-out voices only, the digits in the manifest', () => {
     expect(strings.length).toBeGreaterThanOrEqual(280);
     expect(strings.length).toBeLessThanOrEqual(320);
-    const heldOutIds = new Set(synthSpeakers().filter((s) => s.heldOut).map((s) => s.id));
+    const heldOutIds = new Set(
+      synthSpeakers()
+        .filter((s) => s.heldOut)
+        .map((s) => s.id),
+    );
     for (const e of strings) {
       expect(e).toMatchObject({ digit: -1, kind: 'string', heldOut: true });
       expect(heldOutIds.has(e.speaker)).toBe(true);
       expect(e.path).toContain('/heldout/strings/');
       expect(e.digits).toMatch(/^\d{3,11}$/);
       // The text says the digits in order, as words.
-      const said = e.text.replace(/\.$/, '').split(' ').map((w) => DIGIT_WORDS.findIndex((words) => words.includes(w)));
+      const said = e.text
+        .replace(/\.$/, '')
+        .split(' ')
+        .map((w) => DIGIT_WORDS.findIndex((words) => words.includes(w)));
       expect(said.join('')).toBe(e.digits);
     }
     expect(new Set(strings.map((e) => e.digits!.length)).size).toBe(9);
@@ -190,7 +219,11 @@ describe('training digit strings (for the string model)', () => {
     const byEngine = (engine: string) => trainStrings.filter((e) => e.engine === engine).length;
     for (const engine of ['espeak', 'pico', 'rhvoice']) expect(byEngine(engine), engine).toBeGreaterThanOrEqual(500);
     for (const voice of ['en-US', 'alan', 'clb']) {
-      const ids = new Set(synthSpeakers().filter((s) => s.voice === voice).map((s) => s.id));
+      const ids = new Set(
+        synthSpeakers()
+          .filter((s) => s.voice === voice)
+          .map((s) => s.id),
+      );
       expect(trainStrings.filter((e) => ids.has(e.speaker)).length, voice).toBeGreaterThanOrEqual(300);
     }
   });
@@ -214,7 +247,12 @@ describe('training digit strings (for the string model)', () => {
   });
 
   it('says zero as "zero" or "oh", repeats digits ("five five five"), and varies the rate per string', () => {
-    const zeros = trainStrings.flatMap((e) => e.text.replace(/[.,?!]/g, '').split(' ').filter((w) => w === 'zero' || w === 'oh'));
+    const zeros = trainStrings.flatMap((e) =>
+      e.text
+        .replace(/[.,?!]/g, '')
+        .split(' ')
+        .filter((w) => w === 'zero' || w === 'oh'),
+    );
     expect(zeros.filter((w) => w === 'oh').length / zeros.length).toBeGreaterThan(0.15);
     expect(zeros.filter((w) => w === 'oh').length / zeros.length).toBeLessThan(0.35);
     expect(trainStrings.filter((e) => /(\d)\1\1/.test(e.digits!)).length).toBeGreaterThan(100);
@@ -241,7 +279,7 @@ describe('training digit strings (for the string model)', () => {
     expect(all.filter((e) => e.kind === 'string' && e.heldOut)).toEqual(planStrings(dir, 2024));
   });
 
-  it('keeps training strings out of the word trainer\'s manifest and returns them with their digits apart', () => {
+  it("keeps training strings out of the word trainer's manifest and returns them with their digits apart", () => {
     const synth = join(dir, 'manifest-load');
     mkdirSync(synth, { recursive: true });
     const all = planAll('', { takes: 2, ttsTakes: 6, other: 12, seed: 2024 });
@@ -252,7 +290,13 @@ describe('training digit strings (for the string model)', () => {
     expect(entries.filter((e) => e.kind === 'string')).toHaveLength(planStrings('', 2024).length);
     const strings = readSynthTrainStrings(synth);
     expect(strings).toHaveLength(trainStrings.length);
-    expect(strings[0]).toEqual({ path: join(synth, trainStrings[0].path.slice(dir.length + 1)), digits: trainStrings[0].digits, text: trainStrings[0].text, speaker: trainStrings[0].speaker, engine: 'espeak' });
+    expect(strings[0]).toEqual({
+      path: join(synth, trainStrings[0].path.slice(dir.length + 1)),
+      digits: trainStrings[0].digits,
+      text: trainStrings[0].text,
+      speaker: trainStrings[0].speaker,
+      engine: 'espeak',
+    });
     expect(new Set(strings.map((s) => s.engine))).toEqual(new Set(['espeak', 'pico', 'rhvoice']));
     // A string of a held-out voice not marked held out is refused.
     const leak = { ...planStrings('', 2024)[0], heldOut: false, path: 'train/strings/x.wav' };
@@ -263,7 +307,10 @@ describe('training digit strings (for the string model)', () => {
 
   it('synthesizes a phone number in groups with every engine at a plausible length (≈ 0.25–0.5 s a digit)', async () => {
     for (const engine of ['espeak', 'pico', 'rhvoice'] as const) {
-      const entry = trainStrings.find((e) => e.engine === engine && e.digits!.length === 11 && e.text.includes(', ') && e.speed >= (engine === 'espeak' ? 160 : 90) && e.speed <= (engine === 'espeak' ? 200 : 115))!;
+      const entry = trainStrings.find(
+        (e) =>
+          e.engine === engine && e.digits!.length === 11 && e.text.includes(', ') && e.speed >= (engine === 'espeak' ? 160 : 90) && e.speed <= (engine === 'espeak' ? 200 : 115),
+      )!;
       const path = join(dir, `${engine}-phone.wav`);
       await synthesize({ ...entry, path });
       const audio = decodeWav(new Uint8Array(readFileSync(path)), path);

@@ -34,7 +34,12 @@ beforeAll(() => {
   // Good clips: every digit by two speakers in the test and validation splits, three in training.
   const names = readdirSync(FSDD_DIR);
   const pick = (pattern: RegExp, perDigit: number) =>
-    Array.from({ length: 10 }, (_, d) => names.filter((n) => n.startsWith(`${d}_`) && pattern.test(n)).sort().slice(0, perDigit)).flat();
+    Array.from({ length: 10 }, (_, d) =>
+      names
+        .filter((n) => n.startsWith(`${d}_`) && pattern.test(n))
+        .sort()
+        .slice(0, perDigit),
+    ).flat();
   const chosen = { test: pick(/_[0-4]\.wav$/, 2), validation: pick(/_[5-9]\.wav$/, 2), train: pick(/_(1[0-9]|2[0-9])\.wav$/, 3) };
   for (const n of Object.values(chosen).flat()) symlinkSync(join(FSDD_DIR, n), join(data, n));
   good = { test: chosen.test.length, validation: chosen.validation.length, train: chosen.train.length };
@@ -62,7 +67,10 @@ describe('the trainer with bad files in its data folder', () => {
     expect(loaded).toHaveLength(good.test);
     expect(loaded.every((c) => !c.speaker.startsWith('bad') && c.samples.length > 1000 && c.sampleRate === 8000)).toBe(true);
     expect(errors).toHaveLength(bad.test.length);
-    expectEachReported(errors.map((e) => e.message), bad.test);
+    expectEachReported(
+      errors.map((e) => e.message),
+      bad.test,
+    );
   });
 
   it('pitch-shifting reports the files SoX cannot read and still makes the copies of the others', async () => {

@@ -11,7 +11,9 @@ import { fileSystemModel } from '../src/model/node-io';
 import { STRING_MODEL_LABELS, StringModel } from '../src/model/string-model';
 import { planSynth, writeSynth } from '../training/synth/generate';
 import { synthSpeakers } from '../training/synth/voices';
+import type { TrainingReport } from '../training/report';
 import { listSpeechCommands } from '../training/speech-commands';
+import { readModelJson } from './helpers/model-json';
 
 const SC_DIR = resolve(import.meta.dirname, '../../shared/datasets/speech-commands');
 
@@ -24,17 +26,21 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
   it('trains through the streaming pipeline and exports a uint8 model with a report that loads', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--no-synth', '--no-speech-commands', '--limit', '200', '--epochs', '1', '--out', out, ...cache], {
-      cwd: ROOT,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'training/train.ts', '--no-synth', '--no-speech-commands', '--limit', '200', '--epochs', '1', '--out', out, ...cache],
+      {
+        cwd: ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     expect(stdout).toMatch(/on wasm \(SIMD on\)/);
     expect(stdout).toMatch(/epoch {2}1\/1 {2}\d+ windows {2}loss \d+\.\d+ .* ETA/);
     expect(stdout).toMatch(/FSDD test through the recognizer: \d+\.\d+ %/);
     for (const f of ['model.json', 'weights.bin', 'report.json', 'report.md']) expect(existsSync(join(out, f))).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).weightsManifest[0].weights;
-    expect(manifest.every((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8')).toBe(true);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const manifest = readModelJson(join(out, 'model.json')).weightsManifest[0].weights;
+    expect(manifest.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as TrainingReport;
     expect(report.dataset).toMatchObject({ train: 200, validation: 300, test: 300 });
     expect(report.sets[0]).toMatchObject({ name: 'FSDD official test', kind: 'digits', files: 300 });
     expect(report.sets[0].confusion).toHaveLength(10);
@@ -47,7 +53,7 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
     const cli = await run(process.execPath, ['bin/digit-listener.js', 'eval', '--model', out, folder], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
     const m = /accuracy (\d+\.\d+)% \((\d+)\/300\)/.exec(cli.stdout);
     expect(m).not.toBeNull();
-    expect(Number(m![2])).toBe(Math.round(report.sets[0].accuracy * 300));
+    expect(Number(m![2])).toBe(Math.round((report.sets[0].accuracy ?? NaN) * 300));
     await initWasmBackend();
     const model = await DigitClassifier.load(fileSystemModel(out), out);
     expect(model.metadata.labels[7]).toBe('seven');
@@ -58,7 +64,11 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
     // Same seed, same data → the same weights, byte for byte; the first run computed the
     // features, this one reads them from the cache.
     const second = join(out, 'again');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--no-synth', '--no-speech-commands', '--limit', '200', '--epochs', '1', '--out', second, ...cache], { cwd: ROOT });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'training/train.ts', '--no-synth', '--no-speech-commands', '--limit', '200', '--epochs', '1', '--out', second, ...cache],
+      { cwd: ROOT },
+    );
     expect(stdout).toMatch(/1 of 1 epochs' features came from the cache/);
     expect(readFileSync(join(second, 'weights.bin')).equals(readFileSync(join(out, 'weights.bin')))).toBe(true);
   }, 240_000);
@@ -83,18 +93,46 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
     const model = join(out, 'with-synth');
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', 'training/train.ts', '--synth', synthDir, '--speech-commands', scDir, '--limit', '100', '--epochs', '1', '--non-speech', '20', '--phrases', '20', '--out', model, ...cache],
+      [
+        '--import',
+        'tsx',
+        'training/train.ts',
+        '--synth',
+        synthDir,
+        '--speech-commands',
+        scDir,
+        '--limit',
+        '100',
+        '--epochs',
+        '1',
+        '--non-speech',
+        '20',
+        '--phrases',
+        '20',
+        '--out',
+        model,
+        ...cache,
+      ],
       { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
     );
     expect(stdout).toMatch(/synthetic voices .*: \d+ train, \d+ validation/);
-    expect(stdout).toMatch(/Speech Commands .*: train \d+ digits \+ \d+ other words from \d+ speakers, \d+ noise clips; validation \d+ clips \(\d+ speakers\); \d+ speakers held out/);
-    const report = JSON.parse(readFileSync(join(model, 'report.json'), 'utf8'));
-    const names = report.sets.map((s: { name: string }) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['FSDD official test', 'held-out synthetic voices, female', 'Speech Commands digits, held-out speakers', 'Speech Commands non-digit words, held-out speakers']));
-    const heldOutWords = report.sets.find((s: { name: string }) => s.name === 'Speech Commands non-digit words, held-out speakers');
-    expect(heldOutWords.files).toBe(all.filter((c) => kept.has(c.speaker) && c.split === 'test' && c.kind === 'word' && c.digit < 0).length);
-    expect(heldOutWords.falseAcceptRate).toBeGreaterThanOrEqual(0);
-    const json = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
+    expect(stdout).toMatch(
+      /Speech Commands .*: train \d+ digits \+ \d+ other words from \d+ speakers, \d+ noise clips; validation \d+ clips \(\d+ speakers\); \d+ speakers held out/,
+    );
+    const report = JSON.parse(readFileSync(join(model, 'report.json'), 'utf8')) as TrainingReport;
+    const names = report.sets.map((s) => s.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'FSDD official test',
+        'held-out synthetic voices, female',
+        'Speech Commands digits, held-out speakers',
+        'Speech Commands non-digit words, held-out speakers',
+      ]),
+    );
+    const heldOutWords = report.sets.find((s) => s.name === 'Speech Commands non-digit words, held-out speakers');
+    expect(heldOutWords?.files).toBe(all.filter((c) => kept.has(c.speaker) && c.split === 'test' && c.kind === 'word' && c.digit < 0).length);
+    expect(heldOutWords?.falseAcceptRate).toBeGreaterThanOrEqual(0);
+    const json = readModelJson(join(model, 'model.json'));
     expect(json.userDefinedMetadata.digitListener.labels).toEqual(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'other']);
   }, 240_000);
 });
@@ -102,13 +140,17 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
 describe('npm run train:strings (smoke: 2 % of an epoch, FSDD only)', () => {
   it('trains the CTC string model through the streaming pipeline and exports a uint8 model the reader loads', async () => {
     const dir = join(out, 'strings');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'training/strings/train.ts', '--no-synth', '--no-speech-commands', '--scale', '0.02', '--epochs', '1', '--out', dir], {
-      cwd: ROOT,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'training/strings/train.ts', '--no-synth', '--no-speech-commands', '--scale', '0.02', '--epochs', '1', '--out', dir],
+      {
+        cwd: ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     expect(stdout).toMatch(/epoch 1\/1: CTC loss \d+\.\d+ nats over \d+ examples/);
-    const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).weightsManifest[0].weights;
-    expect(manifest.every((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8')).toBe(true);
+    const manifest = readModelJson(join(dir, 'model.json')).weightsManifest[0].weights;
+    expect(manifest.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
     await initWasmBackend();
     const model = await StringModel.load(fileSystemModel(dir), dir);
     expect(model.metadata).toMatchObject({ decoder: 'ctc', frameStride: 4, contextFrames: 40, labels: [...STRING_MODEL_LABELS] });

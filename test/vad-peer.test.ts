@@ -26,8 +26,12 @@ describe('compareVad: our gate beside Silero VAD on 12 FSDD words', () => {
   it('scores every detector on the clean and the 10 dB stream', () => {
     expect(result.stream.words).toBe(12);
     expect(result.scores.map((s) => `${s.condition}/${s.detector}`)).toEqual([
-      'clean/our gate', 'clean/silero', 'clean/silero-v5 gate-timed',
-      'pink 10 dB/our gate', 'pink 10 dB/silero', 'pink 10 dB/silero-v5 gate-timed',
+      'clean/our gate',
+      'clean/silero',
+      'clean/silero-v5 gate-timed',
+      'pink 10 dB/our gate',
+      'pink 10 dB/silero',
+      'pink 10 dB/silero-v5 gate-timed',
     ]);
     expect(markdownTable(result).split('\n')).toHaveLength(2 + 6);
   });

@@ -7,6 +7,9 @@ import { generateNoise, mixAtSnr, officeNoise, rms } from '../training/noise';
 import { Random } from '../training/random';
 import { concat, fsddClip, tone } from './helpers/fsdd';
 
+/** `n` energies (dB) of one value. */
+const repeat = (n: number, db: number): number[] => new Array<number>(n).fill(db);
+
 const CLIPS = ['0_george_0', '4_jackson_1', '6_lucas_2', '7_nicolas_3', '8_theo_4', '2_yweweler_0'];
 const RATE = 8000;
 
@@ -73,7 +76,11 @@ describe('VoiceActivityGate on FSDD clips in a continuous stream', () => {
     expectMatches(segmentsOf(signal), truth, 120);
   });
 
-  for (const [colour, snrDb] of [['white', 20], ['pink', 15], ['brown', 10]] as const) {
+  for (const [colour, snrDb] of [
+    ['white', 20],
+    ['pink', 15],
+    ['brown', 10],
+  ] as const) {
     it(`finds each utterance in continuous ${colour} noise at ${snrDb} dB SNR`, () => {
       const { signal, truth, speechRms } = stream(1.0);
       const noisy = mixAtSnr(signal, generateNoise(signal.length, colour, new Random(3)), speechRms, snrDb);
@@ -115,7 +122,7 @@ describe('VoiceActivityGate on FSDD clips in a continuous stream', () => {
   it('closes a run of words at its last pause when it reaches the maximum length, instead of dropping it', () => {
     const gate = new VoiceActivityGate();
     // Silence, then words of 50 frames at −20 dB with 5-frame pauses at −90 dB: 165 frames.
-    const energies = [...Array(30).fill(-90), ...[0, 1, 2].flatMap(() => [...Array(50).fill(-20), ...Array(5).fill(-90)]), ...Array(40).fill(-90)];
+    const energies = [...repeat(30, -90), ...[0, 1, 2].flatMap(() => [...repeat(50, -20), ...repeat(5, -90)]), ...repeat(40, -90)];
     const events = energies.flatMap((e) => gate.push(e));
     expect(events.map((e) => e.type)).toEqual(['speech-start', 'speech-end', 'speech-start', 'speech-end']);
     const [, first, restart, last] = events;
@@ -128,9 +135,9 @@ describe('VoiceActivityGate on FSDD clips in a continuous stream', () => {
   it('closes words said in one breath at a dip when they reach the maximum length, and keeps the run up to maxRunFrames', () => {
     // Silence, then "words" of 30 frames at −20 dB joined by 8-frame dips at −40 dB (still above
     // the offset threshold: no pause) — a digit string without gaps — for 380 frames.
-    const words = Array.from({ length: 10 }, () => [...Array(30).fill(-20), ...Array(8).fill(-40)]).flat();
+    const words = Array.from({ length: 10 }, () => [...repeat(30, -20), ...repeat(8, -40)]).flat();
     const gate = new VoiceActivityGate();
-    const events = [...Array(40).fill(-90), ...words, ...Array(40).fill(-90)].flatMap((e) => gate.push(e));
+    const events = [...repeat(40, -90), ...words, ...repeat(40, -90)].flatMap((e) => gate.push(e));
     expect(events.some((e) => e.type === 'speech-dropped')).toBe(false);
     const ends = events.filter((e) => e.type === 'speech-end');
     expect(ends.length).toBe(4);
@@ -145,7 +152,7 @@ describe('VoiceActivityGate on FSDD clips in a continuous stream', () => {
     expect(noiseEvents.some((e) => e.type === 'speech-dropped' && e.reason === 'too-long')).toBe(true);
     // A modulated run longer than maxRunFrames is dropped too.
     const long = new VoiceActivityGate();
-    const longEvents = [...Array(40).fill(-90), ...words, ...words].flatMap((e) => long.push(e));
+    const longEvents = [...repeat(40, -90), ...words, ...words].flatMap((e) => long.push(e));
     expect(longEvents.some((e) => e.type === 'speech-dropped' && e.reason === 'too-long')).toBe(true);
   });
 
@@ -153,7 +160,7 @@ describe('VoiceActivityGate on FSDD clips in a continuous stream', () => {
     const noise = -60; // steady background: after 3 s the floor has settled near it
     const run = (tail: number) => {
       const gate = new VoiceActivityGate();
-      const energies = [...Array(300).fill(noise), ...Array(30).fill(-20), ...Array(5).fill(noise), ...Array(20).fill(tail), ...Array(30).fill(noise)];
+      const energies = [...repeat(300, noise), ...repeat(30, -20), ...repeat(5, noise), ...repeat(20, tail), ...repeat(30, noise)];
       const end = energies.flatMap((e) => gate.push(e)).find((e) => e.type === 'speech-end');
       expect(end?.type === 'speech-end' && end.segment.endFrame).toBe(355);
       return end?.type === 'speech-end' ? end.segment.pauses : null;
@@ -166,7 +173,11 @@ describe('VoiceActivityGate on FSDD clips in a continuous stream', () => {
   it('finds a word inside noise that began before the floor was known', () => {
     // Noise from the first sample (floor still at its initial value), a clip at 1.0 s.
     const { samples } = fsddClip('5_theo_3');
-    const signal = concat(new Float32Array(RATE), samples.map((v) => (v * 10 ** (-25 / 20)) / rms(samples)), new Float32Array(RATE * 2));
+    const signal = concat(
+      new Float32Array(RATE),
+      samples.map((v) => (v * 10 ** (-25 / 20)) / rms(samples)),
+      new Float32Array(RATE * 2),
+    );
     const noisy = mixAtSnr(signal, generateNoise(signal.length, 'white', new Random(4)), 10 ** (-25 / 20), 15);
     const found = segmentsOf(noisy);
     expectMatches(found, [[1000, 1000 + (1000 * samples.length) / RATE]], 150);
@@ -211,7 +222,13 @@ describe('spectral test: speech found in noise by its spectral shape', () => {
       for (const db of [-60, -40, -20]) streams.push([`${colour} ${db} dBFS`, generateNoise(n, colour, new Random(7)).map((v) => v * 10 ** (db / 20))]);
     }
     streams.push(['1 kHz tone from the start', tone(1000, rate, 30, 0.1)]);
-    streams.push(['a note switched on after 5 s', concat(new Float32Array(5 * rate), tone(440, rate, 25, 0.1).map((v, i) => v + 0.5 * 0.1 * Math.sin((2 * Math.PI * 880 * i) / rate)))]);
+    streams.push([
+      'a note switched on after 5 s',
+      concat(
+        new Float32Array(5 * rate),
+        tone(440, rate, 25, 0.1).map((v, i) => v + 0.5 * 0.1 * Math.sin((2 * Math.PI * 880 * i) / rate)),
+      ),
+    ]);
     // Resonant bands with a slow swell (training/noise.ts 'band'): a level that changes, a shape that does not.
     for (const seed of [11, 13, 18, 19]) streams.push([`machine noise ${seed}`, generateNoise(n, 'band', new Random(seed)).map((v) => v * 0.03)]);
     for (const seed of [21, 24]) streams.push([`office noise ${seed}`, officeNoise(n, rate, new Random(seed)).map((v) => v * 0.05)]);

@@ -46,7 +46,12 @@ describe('VTLP (vocal tract length perturbation) in the mel filterbank', () => {
   });
 
   it('moves a tone to the mel bin of α·f: a shorter vocal tract (α > 1) reads higher', () => {
-    for (const [hz, warp] of [[1000, 1.15], [1000, 0.87], [2000, 1.12], [500, 0.9]] as const) {
+    for (const [hz, warp] of [
+      [1000, 1.15],
+      [1000, 0.87],
+      [2000, 1.12],
+      [500, 0.9],
+    ] as const) {
       expect(peakBin(hz, 1)).toBe(nearestBin(hz));
       expect(peakBin(hz, warp)).toBe(nearestBin(hz * warp));
       expect(Math.sign(peakBin(hz, warp) - peakBin(hz, 1))).toBe(Math.sign(warp - 1));

@@ -43,8 +43,8 @@ function relMaxDiff(a: Float32Array, b: Float32Array): number {
   let diff = 0;
   let mag = 1;
   for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    mag = Math.max(mag, Math.abs(b[i]!));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    mag = Math.max(mag, Math.abs(b[i]));
   }
   return diff / mag;
 }
@@ -55,25 +55,19 @@ type ConvFn = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
  * Gradients of sum(conv(x, w) * dy) w.r.t. x and w on `backend` (dy fixed random, so every
  * output position gets a distinct weight). Checks that nothing leaks on the way.
  */
-async function gradsOn(
-  backend: 'wasm' | 'cpu',
-  conv: ConvFn,
-  xShape: Shape4,
-  wShape: Shape4,
-): Promise<{ dx: Float32Array; dw: Float32Array }> {
+async function gradsOn(backend: 'wasm' | 'cpu', conv: ConvFn, xShape: Shape4, wShape: Shape4): Promise<{ dx: Float32Array; dw: Float32Array }> {
   await useBackend(backend);
   const x = tf.tensor4d(randomData(size(xShape), 1), xShape);
   const w = tf.tensor4d(randomData(size(wShape), 2), wShape);
   const yShape = tf.tidy(() => conv(x, w).shape);
   const dy = tf.tensor4d(randomData(size(yShape), 3), yShape);
   const before = tf.memory().numTensors;
-  const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-    conv(a as tf.Tensor4D, b as tf.Tensor4D))([x, w], dy);
-  expect(gx!.shape).toEqual(xShape);
-  expect(gw!.shape).toEqual(wShape);
-  const dx = gx!.dataSync() as Float32Array;
-  const dw = gw!.dataSync() as Float32Array;
-  tf.dispose([gx!, gw!]);
+  const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => conv(a as tf.Tensor4D, b as tf.Tensor4D))([x, w], dy);
+  expect(gx.shape).toEqual(xShape);
+  expect(gw.shape).toEqual(wShape);
+  const dx = gx.dataSync() as Float32Array;
+  const dw = gw.dataSync() as Float32Array;
+  tf.dispose([gx, gw]);
   expect(tf.memory().numTensors).toBe(before);
   tf.dispose([x, w, dy]);
   return { dx: Float32Array.from(dx), dw: Float32Array.from(dw) };
@@ -108,12 +102,7 @@ afterAll(async () => {
 
 describe('registerWasmGradientKernels', () => {
   it('registers the missing gradient kernels on wasm, once', () => {
-    for (const name of [
-      'Conv2DBackpropFilter',
-      'Conv2DBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter',
-      'DepthwiseConv2dNativeBackpropInput',
-    ]) {
+    for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
       expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     }
     const before = tf.getKernel('Conv2DBackpropFilter', 'wasm');
@@ -133,20 +122,40 @@ const convCases: Array<{ name: string; x: Shape4; w: Shape4; strides: number | [
   { name: '3x3 strides [2,1] same', x: [2, 9, 6, 2], w: [3, 3, 2, 3], strides: [2, 1], pad: 'same' },
   {
     name: '3x3 stride 1 explicit pad',
-    x: [2, 6, 7, 2], w: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]],
+    x: [2, 6, 7, 2],
+    w: [3, 3, 2, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
   },
   {
     name: '3x3 stride 2 explicit pad',
-    x: [2, 7, 7, 2], w: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [2, 0], [1, 1], [0, 0]],
+    x: [2, 7, 7, 2],
+    w: [3, 3, 2, 3],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 1],
+      [0, 0],
+    ],
   },
   { name: 'CNN layer 2 shape (batch 4)', x: [4, 49, 20, 16], w: [3, 3, 16, 32], strides: 1, pad: 'same' },
 ];
 
 describe('conv2d gradients: wasm matches cpu', () => {
   for (const c of convCases) {
-    it(c.name, async () => {
-      await expectWasmMatchesCpu((x, w) => tf.conv2d(x, w, c.strides, c.pad), c.x, c.w);
-    }, 30_000);
+    it(
+      c.name,
+      async () => {
+        await expectWasmMatchesCpu((x, w) => tf.conv2d(x, w, c.strides, c.pad), c.x, c.w);
+      },
+      30_000,
+    );
   }
 });
 
@@ -158,15 +167,27 @@ const depthwiseCases: Array<{ name: string; x: Shape4; w: Shape4; strides: numbe
   { name: '4x4 m3 stride 2 same', x: [2, 8, 8, 2], w: [4, 4, 2, 3], strides: 2, pad: 'same' },
   {
     name: '3x3 m1 explicit pad',
-    x: [2, 6, 5, 3], w: [3, 3, 3, 1], strides: 1, pad: [[0, 0], [0, 2], [1, 0], [0, 0]],
+    x: [2, 6, 5, 3],
+    w: [3, 3, 3, 1],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [0, 2],
+      [1, 0],
+      [0, 0],
+    ],
   },
 ];
 
 describe('depthwiseConv2d gradients: wasm matches cpu', () => {
   for (const c of depthwiseCases) {
-    it(c.name, async () => {
-      await expectWasmMatchesCpu((x, w) => tf.depthwiseConv2d(x, w, c.strides, c.pad), c.x, c.w);
-    }, 30_000);
+    it(
+      c.name,
+      async () => {
+        await expectWasmMatchesCpu((x, w) => tf.depthwiseConv2d(x, w, c.strides, c.pad), c.x, c.w);
+      },
+      30_000,
+    );
   }
 });
 
@@ -174,7 +195,14 @@ describe('depthwiseConv2d gradients: wasm matches cpu', () => {
 function dilateFilter(w: tf.Tensor4D, d: number): tf.Tensor4D {
   const [kh, kw, a, b] = w.shape;
   const spread = tf.reshape(w, [kh, 1, kw, 1, a, b]);
-  const padded = tf.pad(spread, [[0, 0], [0, d - 1], [0, 0], [0, d - 1], [0, 0], [0, 0]]);
+  const padded = tf.pad(spread, [
+    [0, 0],
+    [0, d - 1],
+    [0, 0],
+    [0, d - 1],
+    [0, 0],
+    [0, 0],
+  ]);
   const big = tf.reshape<tf.Rank.R4>(padded, [kh * d, kw * d, a, b]);
   return tf.slice(big, [0, 0, 0, 0], [(kh - 1) * d + 1, (kw - 1) * d + 1, a, b]);
 }
@@ -264,7 +292,7 @@ function stripeData(n: number, seed: number): { xs: tf.Tensor4D; ys: tf.Tensor2D
     y[i * 2 + label] = 1;
     const row = label * 10 + Math.floor(r() * 10);
     for (let j = 0; j < h * w; j++) x[i * h * w + j] = (r() - 0.5) * 0.6;
-    for (let c = 0; c < w; c++) x[i * h * w + row * w + c]! += 1;
+    for (let c = 0; c < w; c++) x[i * h * w + row * w + c] += 1;
   }
   return { xs: tf.tensor4d(x, [n, h, w, 1]), ys: tf.tensor2d(y, [n, 2]), labels };
 }
@@ -276,20 +304,30 @@ describe('model.fit on wasm', () => {
     // check (false positive for saved tensors), so it is off here; the tensor count is checked below.
     tf.env().set('IS_TEST', false);
     const before = tf.memory().numTensors;
-    const init = (seed: number): ReturnType<typeof tf.initializers.glorotUniform> =>
-      tf.initializers.glorotUniform({ seed });
+    const init = (seed: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform({ seed });
     const model = tf.sequential({
       layers: [
         tf.layers.conv2d({
-          inputShape: [20, 16, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu',
+          inputShape: [20, 16, 1],
+          filters: 8,
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'relu',
           kernelInitializer: init(1),
         }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
         tf.layers.depthwiseConv2d({
-          kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: init(2),
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'relu',
+          depthwiseInitializer: init(2),
         }),
         tf.layers.conv2d({
-          filters: 8, kernelSize: 3, strides: 2, padding: 'valid', activation: 'relu',
+          filters: 8,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'valid',
+          activation: 'relu',
           kernelInitializer: init(3),
         }),
         tf.layers.flatten(),
@@ -304,11 +342,13 @@ describe('model.fit on wasm', () => {
     const history = await model.fit(train.xs, train.ys, { epochs: 2, batchSize: 32, shuffle: true, verbose: 0 });
     const losses = history.history.loss as number[];
     expect(losses).toHaveLength(2);
-    expect(losses[1]!).toBeLessThan(losses[0]!);
+    expect(losses[1]).toBeLessThan(losses[0]);
 
     const pred = tf.tidy(() => (model.predict(test.xs) as tf.Tensor2D).argMax(1).dataSync());
     let correct = 0;
-    test.labels.forEach((l, i) => { if (pred[i] === l) correct++; });
+    test.labels.forEach((l, i) => {
+      if (pred[i] === l) correct++;
+    });
     const accuracy = correct / test.labels.length;
     expect(accuracy).toBeGreaterThan(0.9);
 

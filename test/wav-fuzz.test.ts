@@ -44,7 +44,7 @@ function describeBase(name: string, bytes: Uint8Array): Base {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let fmt = -1;
   let data = -1;
-  for (let pos = 12; pos + 8 <= bytes.length; ) {
+  for (let pos = 12; pos + 8 <= bytes.length;) {
     const id = String.fromCharCode(...bytes.subarray(pos, pos + 4));
     const size = v.getUint32(pos + 4, true);
     if (id === 'fmt ') fmt = pos + 8;
@@ -74,7 +74,7 @@ function decodeChecked(bytes: Uint8Array, source: string): DecodedAudio | WavDec
   try {
     result = decodeWav(bytes, source);
   } catch (error) {
-    if (!(error instanceof WavDecodeError)) throw new Error(`${source}: threw ${String(error)} instead of a WavDecodeError`);
+    if (!(error instanceof WavDecodeError)) throw new Error(`${source}: threw ${String(error)} instead of a WavDecodeError`, { cause: error });
     result = error;
   }
   const ms = performance.now() - t0;
@@ -93,7 +93,7 @@ function decodeChecked(bytes: Uint8Array, source: string): DecodedAudio | WavDec
   if (!(channels >= 1 && channels <= 8)) throw new Error(`${source}: ${channels} channels`);
   if (samples.length < 1 || Math.abs(durationMs - (samples.length * 1000) / sampleRate) > 1e-6) throw new Error(`${source}: length/duration wrong`);
   for (let i = 0; i < samples.length; i++) {
-    const s = samples[i]!;
+    const s = samples[i];
     if (!(s >= -1 && s <= 1)) throw new Error(`${source}: sample ${i} is ${s}`);
   }
   return result;
@@ -198,10 +198,7 @@ describe('decodeWav property-based fuzz (fast-check)', () => {
     const any = fc.oneof(other, fmt, data);
     // Mostly fmt … data in order with other chunks around them; else chunks in any order.
     const ordered = fc.tuple(fc.array(other, { maxLength: 2 }), fmt, fc.array(other, { maxLength: 2 }), data, fc.array(any, { maxLength: 2 }));
-    const files = fc.oneof(
-      { arbitrary: ordered.map(([a, f, b, d, c]) => [...a, f, ...b, d, ...c]), weight: 3 },
-      { arbitrary: fc.array(any, { maxLength: 6 }), weight: 1 },
-    );
+    const files = fc.oneof({ arbitrary: ordered.map(([a, f, b, d, c]) => [...a, f, ...b, d, ...c]), weight: 3 }, { arbitrary: fc.array(any, { maxLength: 6 }), weight: 1 });
     let generatedDecoded = 0;
     fc.assert(
       fc.property(files, fc.nat({ max: 0xffffffff }), (chunks, riffSize) => {
@@ -223,7 +220,7 @@ describe('decodeWav property-based fuzz (fast-check)', () => {
   it('a corrupted RIFF size field is ignored: the same audio', () => {
     fc.assert(
       fc.property(baseIndex(), u32, (i, size) => {
-        const b = bases[i]!;
+        const b = bases[i];
         const bytes = b.bytes.slice();
         new DataView(bytes.buffer).setUint32(4, size, true);
         const { samples } = expectDecoded(decodeChecked(bytes, b.name));
@@ -237,7 +234,7 @@ describe('decodeWav property-based fuzz (fast-check)', () => {
     const pcm = () => bases.filter((b) => !b.float);
     fc.assert(
       fc.property(fc.nat(), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { minLength: 1, maxLength: 40 }), (i, edits) => {
-        const b = pcm()[i % pcm().length]!;
+        const b = pcm()[i % pcm().length];
         const bytes = b.bytes.slice();
         for (const [at, value] of edits) bytes[b.dataStart + (at % b.dataSize)] = value;
         expect(expectDecoded(decodeChecked(bytes, b.name)).samples.length).toBe(b.frames);
@@ -249,7 +246,7 @@ describe('decodeWav property-based fuzz (fast-check)', () => {
   it('a corrupted data chunk size: truncation error, no-audio error, or exactly the frames it claims', () => {
     fc.assert(
       fc.property(baseIndex(), fc.oneof(u32, fc.nat({ max: 20000 })), (i, claimed) => {
-        const b = bases[i]!;
+        const b = bases[i];
         const bytes = b.bytes.slice();
         new DataView(bytes.buffer).setUint32(b.dataStart - 4, claimed, true);
         const result = decodeChecked(bytes, b.name);
@@ -269,7 +266,7 @@ describe('decodeWav property-based fuzz (fast-check)', () => {
   it('a file cut anywhere before its end is rejected naming the file; inside the data: claimed and present bytes', () => {
     fc.assert(
       fc.property(baseIndex(), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (i, at) => {
-        const b = bases[i]!;
+        const b = bases[i];
         const end = b.dataStart + b.dataSize;
         const length = Math.floor(at * end);
         const error = expectRejected(decodeChecked(b.bytes.slice(0, length), `cut-${length}-${b.name}`));
@@ -284,7 +281,7 @@ describe('decodeWav property-based fuzz (fast-check)', () => {
     const value = fc.oneof(fc.constantFrom(NaN, Infinity, -Infinity), fc.double({ noNaN: true, noDefaultInfinity: true }));
     fc.assert(
       fc.property(fc.nat(), fc.array(fc.tuple(fc.nat(), value), { minLength: 1, maxLength: 6 }), (i, edits) => {
-        const b = floats()[i % floats().length]!;
+        const b = floats()[i % floats().length];
         const bytes = b.bytes.slice();
         const v = new DataView(bytes.buffer);
         const width = b.bits / 8;
@@ -321,7 +318,7 @@ describe('decodeWav property-based fuzz (fast-check)', () => {
     );
     fc.assert(
       fc.property(baseIndex(), fc.array(edit, { minLength: 1, maxLength: 10 }), fc.option(fc.nat()), fc.uint8Array({ maxLength: 64 }), (i, edits, cut, tail) => {
-        const b = bases[i]!;
+        const b = bases[i];
         let bytes = Array.from(b.bytes);
         for (const e of edits) {
           // Half the edits hit the first 80 bytes, where the headers are.

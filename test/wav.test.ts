@@ -34,10 +34,7 @@ function testSignal(frames: number, rate: number, channels = 1): Float64Array {
     const t = f / rate;
     for (let c = 0; c < channels; c++) {
       // channel 0: 0.8·sin(440 Hz); channel c>0: different frequency, amplitude and DC offset
-      out[f * channels + c] =
-        c === 0
-          ? 0.8 * Math.sin(2 * Math.PI * 440 * t)
-          : 0.4 * Math.sin(2 * Math.PI * (300 + 250 * c) * t + c) + 0.1 * (c % 3) - 0.1;
+      out[f * channels + c] = c === 0 ? 0.8 * Math.sin(2 * Math.PI * 440 * t) : 0.4 * Math.sin(2 * Math.PI * (300 + 250 * c) * t + c) + 0.1 * (c % 3) - 0.1;
     }
   }
   return out;
@@ -49,20 +46,14 @@ function mixdown(interleaved: Float64Array, channels: number): Float64Array {
   const out = new Float64Array(frames);
   for (let f = 0; f < frames; f++) {
     let s = 0;
-    for (let c = 0; c < channels; c++) s += interleaved[f * channels + c]!;
+    for (let c = 0; c < channels; c++) s += interleaved[f * channels + c];
     out[f] = s / channels;
   }
   return out;
 }
 
 /** Write `signal` as raw little-endian float64 and let sox convert it to a WAV; return its bytes. */
-function soxConvert(
-  name: string,
-  signal: Float64Array,
-  rate: number,
-  channels: number,
-  outArgs: string[],
-): Uint8Array {
+function soxConvert(name: string, signal: Float64Array, rate: number, channels: number, outArgs: string[]): Uint8Array {
   const raw = new Uint8Array(signal.length * 8);
   const view = new DataView(raw.buffer);
   signal.forEach((v, i) => view.setFloat64(i * 8, v, true));
@@ -70,17 +61,38 @@ function soxConvert(
   const wavPath = join(tmp, `${name}.wav`);
   writeFileSync(rawPath, raw);
   // -D: no dither, so the only error is rounding to the output format.
-  execFileSync(SOX, [
-    '-D', '-t', 'raw', '-r', String(rate), '-c', String(channels), '-e', 'floating-point', '-b', '64', '-L', rawPath,
-    '-r', String(rate), '-c', String(channels), ...outArgs, wavPath,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(
+    SOX,
+    [
+      '-D',
+      '-t',
+      'raw',
+      '-r',
+      String(rate),
+      '-c',
+      String(channels),
+      '-e',
+      'floating-point',
+      '-b',
+      '64',
+      '-L',
+      rawPath,
+      '-r',
+      String(rate),
+      '-c',
+      String(channels),
+      ...outArgs,
+      wavPath,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   return new Uint8Array(readFileSync(wavPath));
 }
 
 /** Byte offset of the first chunk with id `id` (its header), or -1. */
 function findChunk(bytes: Uint8Array, id: string): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let pos = 12; pos + 8 <= bytes.length; ) {
+  for (let pos = 12; pos + 8 <= bytes.length;) {
     if (String.fromCharCode(...bytes.subarray(pos, pos + 4)) === id) return pos;
     const size = view.getUint32(pos + 4, true);
     pos += 8 + size + (size & 1);
@@ -111,7 +123,7 @@ function decodeError(bytes: Uint8Array, source: string): WavDecodeError {
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
 
@@ -157,7 +169,9 @@ function insertChunkBeforeData(wav: Uint8Array, id: string, body: Uint8Array): U
 describe('decodeWav on FSDD recordings', () => {
   it('decodes 8 kHz int16 clips exactly (value = int16 / 32768, length from file size)', () => {
     expect(existsSync(FSDD_DIR)).toBe(true);
-    const names = readdirSync(FSDD_DIR).filter((n) => n.endsWith('.wav')).sort();
+    const names = readdirSync(FSDD_DIR)
+      .filter((n) => n.endsWith('.wav'))
+      .sort();
     expect(names.length).toBeGreaterThan(100);
     // a spread of 25 files across digits and speakers
     const picked = names.filter((_, i) => i % Math.floor(names.length / 25) === 0).slice(0, 25);
@@ -339,9 +353,7 @@ describe('decodeWav errors', () => {
     return encodeWav16(s, 8000); // data chunk: 96000 bytes at offset 44
   };
   const floatWav = (bits: 32 | 64, channels: number): Uint8Array =>
-    soxConvert(`nan${bits}_${channels}`, testSignal(64, 8000, channels), 8000, channels, [
-      '-e', 'floating-point', '-b', String(bits),
-    ]);
+    soxConvert(`nan${bits}_${channels}`, testSignal(64, 8000, channels), 8000, channels, ['-e', 'floating-point', '-b', String(bits)]);
 
   it('empty input', () => {
     expect(decodeError(new Uint8Array(0), 'empty.wav').message).toBe('empty.wav: empty input (0 bytes)');
@@ -361,24 +373,16 @@ describe('decodeWav errors', () => {
 
   it('WAV truncated inside the header', () => {
     const wav = valid();
-    expect(decodeError(wav.slice(0, 6), 'h6.wav').message).toBe(
-      'h6.wav: truncated RIFF header (6 bytes, need at least 12)',
-    );
+    expect(decodeError(wav.slice(0, 6), 'h6.wav').message).toBe('h6.wav: truncated RIFF header (6 bytes, need at least 12)');
     expect(decodeError(wav.slice(0, 12), 'h12.wav').reason).toMatch(/^missing fmt chunk$/);
     expect(decodeError(wav.slice(0, 16), 'h16.wav').reason).toMatch(/^truncated header \(input ends inside a chunk header/);
-    expect(decodeError(wav.slice(0, 28), 'h28.wav').message).toBe(
-      'h28.wav: truncated fmt chunk (claims 16 bytes, has 8)',
-    );
-    expect(decodeError(wav.slice(0, 40), 'h40.wav').reason).toBe(
-      'truncated header (input ends inside a chunk header at byte 36; no data chunk)',
-    );
+    expect(decodeError(wav.slice(0, 28), 'h28.wav').message).toBe('h28.wav: truncated fmt chunk (claims 16 bytes, has 8)');
+    expect(decodeError(wav.slice(0, 40), 'h40.wav').reason).toBe('truncated header (input ends inside a chunk header at byte 36; no data chunk)');
   });
 
   it('data chunk cut short: error naming claimed and present bytes (no partial decode)', () => {
     const wav = valid();
-    expect(decodeError(wav.slice(0, 44 + 1200), 'x.wav').message).toBe(
-      'x.wav: truncated data chunk (claims 96000 bytes, has 1200)',
-    );
+    expect(decodeError(wav.slice(0, 44 + 1200), 'x.wav').message).toBe('x.wav: truncated data chunk (claims 96000 bytes, has 1200)');
     expect(decodeError(wav.slice(0, 44 + 1201), 'x.wav').reason).toBe('truncated data chunk (claims 96000 bytes, has 1201)');
     expect(decodeError(wav.slice(0, 44), 'x.wav').reason).toBe('truncated data chunk (claims 96000 bytes, has 0)');
   });
@@ -402,9 +406,7 @@ describe('decodeWav errors', () => {
     // and a huge unknown chunk before the data chunk
     const withJunk = insertChunkBeforeData(valid(), 'junk', new Uint8Array(4));
     new DataView(withJunk.buffer).setUint32(40, 0xfffffff0, true);
-    expect(decodeError(withJunk, 'junk.wav').reason).toBe(
-      'truncated "junk" chunk (claims 4294967280 bytes, has 96012); no data chunk',
-    );
+    expect(decodeError(withJunk, 'junk.wav').reason).toBe('truncated "junk" chunk (claims 4294967280 bytes, has 96012); no data chunk');
   });
 
   it('unsupported codecs: patched MP3 tag, sox u-law and A-law, IMA ADPCM', () => {
@@ -422,9 +424,7 @@ describe('decodeWav errors', () => {
     const ext = toExtensible(valid());
     const ev = new DataView(ext.buffer);
     ev.setUint16(44, 0x55, true);
-    expect(decodeError(ext, 'e.wav').reason).toBe(
-      'unsupported codec (WAVE_FORMAT_EXTENSIBLE sub-format 85: MPEG Layer-3 (MP3))',
-    );
+    expect(decodeError(ext, 'e.wav').reason).toBe('unsupported codec (WAVE_FORMAT_EXTENSIBLE sub-format 85: MPEG Layer-3 (MP3))');
     ev.setUint16(44, 1, true);
     ext[59] ^= 0xff;
     expect(decodeError(ext, 'g.wav').reason).toMatch(/non-standard sub-format GUID/);
@@ -484,7 +484,13 @@ describe('decodeWav errors', () => {
   });
 
   it('sample rates outside 1000..384000 Hz and channel counts outside 1..8', () => {
-    for (const [rate, ok] of [[999, false], [1000, true], [384000, true], [384001, false], [0, false]] as const) {
+    for (const [rate, ok] of [
+      [999, false],
+      [1000, true],
+      [384000, true],
+      [384001, false],
+      [0, false],
+    ] as const) {
       const wav = valid();
       new DataView(wav.buffer).setUint32(24, rate, true);
       if (ok) expect(decodeWav(wav, 'r.wav').sampleRate).toBe(rate);
@@ -513,7 +519,7 @@ describe('decodeWav fuzz', () => {
     const outcomes = { decoded: 0, rejected: 0 };
     const t0 = performance.now();
     for (let iter = 0; iter < 300; iter++) {
-      const base = bases[iter % bases.length]!;
+      const base = bases[iter % bases.length];
       let bytes = base.slice();
       const mutations = 1 + Math.floor(rnd() * 8);
       for (let m = 0; m < mutations; m++) {
@@ -531,7 +537,7 @@ describe('decodeWav fuzz', () => {
       try {
         audio = decodeWav(bytes, source);
       } catch (err) {
-        if (!(err instanceof WavDecodeError)) throw new Error(`${source}: threw non-WavDecodeError ${String(err)}`);
+        if (!(err instanceof WavDecodeError)) throw new Error(`${source}: threw non-WavDecodeError ${String(err)}`, { cause: err });
         expect(err.message.startsWith(`${source}: `)).toBe(true);
         expect(err.message).not.toMatch(/internal decoder error/);
         outcomes.rejected++;

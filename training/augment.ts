@@ -149,7 +149,7 @@ function realNoise(length: number, sampleRate: number, pool: readonly Clip[], ra
 /** Unit-RMS background of non-speech sound events (with their silent gaps) of `length` samples. */
 function soundEvents(length: number, sampleRate: number, random: Random): Float32Array {
   const out = new Float32Array(length);
-  for (let at = -random.int(sampleRate / 2); at < length; ) {
+  for (let at = -random.int(sampleRate / 2); at < length;) {
     const sound = nonSpeechSound(sampleRate, random);
     for (let i = Math.max(0, -at); i < sound.length && at + i < length; i++) out[at + i] += sound[i];
     at += sound.length;

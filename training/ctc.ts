@@ -76,8 +76,9 @@ function plan(logitsShape: readonly [number, number, number], labels: readonly (
     if (frames < need) {
       throw new RangeError(
         `ctcLoss: example ${b}'s label of length ${label.length} needs at least ${need} frames ` +
-        `(${need - label.length} more for repeated neighbours), but only ${frames} frames are available; ` +
-        'pad the example or use fewer digits.');
+          `(${need - label.length} more for repeated neighbours), but only ${frames} frames are available; ` +
+          'pad the example or use fewer digits.',
+      );
     }
     maxLength = Math.max(maxLength, label.length);
   });
@@ -90,9 +91,9 @@ function plan(logitsShape: readonly [number, number, number], labels: readonly (
   const alphaIndex = new Int32Array(batch * 3 * S);
   const betaIndex = new Int32Array(batch * 3 * S);
   for (let b = 0; b < batch; b++) {
-    const label = labels[b]!;
+    const label = labels[b];
     const own = 2 * label.length + 1;
-    const ext = (s: number): number => (s % 2 === 0 ? blank : label[(s - 1) / 2]!);
+    const ext = (s: number): number => (s % 2 === 0 ? blank : label[(s - 1) / 2]);
     // A path may jump s − 2 → s over a blank only onto a label distinct from the previous label.
     const skipInto = (s: number): boolean => s >= 2 && s < own && s % 2 === 1 && ext(s) !== ext(s - 2);
     for (let s = 0; s < own; s++) {
@@ -175,12 +176,12 @@ export function ctcLoss(logits: tf.Tensor3D, labels: readonly (readonly number[]
     const emit = tf.add(tf.matMul(logY, tf.tensor3d(p.oneHotT, [B, C, S])), tf.tensor3d(p.positionMask, [B, 1, S]));
     const emits = tf.unstack(tf.transpose(emit, [1, 0, 2])) as tf.Tensor2D[]; // T × [B, S]
     const alphaIndex = tf.tensor1d(p.alphaIndex, 'int32');
-    const alphas: tf.Tensor2D[] = [tf.add(emits[0]!, tf.tensor2d(p.startMask, [B, S]))];
+    const alphas: tf.Tensor2D[] = [tf.add(emits[0], tf.tensor2d(p.startMask, [B, S]))];
     for (let t = 1; t < T; t++) {
-      const prev = alphas[t - 1]!;
-      alphas.push(tf.tidy(() => tf.add(combine(prev, alphaIndex, true), emits[t]!)));
+      const prev = alphas[t - 1];
+      alphas.push(tf.tidy(() => tf.add(combine(prev, alphaIndex, true), emits[t])));
     }
-    const logLik = tf.logSumExp(tf.add(alphas[T - 1]!, tf.tensor2d(p.endMask, [B, S])), 1); // [B]
+    const logLik = tf.logSumExp(tf.add(alphas[T - 1], tf.tensor2d(p.endMask, [B, S])), 1); // [B]
     const value = tf.neg(tf.mean(logLik)) as tf.Scalar;
     save([logY, emit, tf.stack(alphas, 1), logLik]);
 
@@ -192,8 +193,8 @@ export function ctcLoss(logits: tf.Tensor3D, labels: readonly (readonly number[]
         const betas: tf.Tensor2D[] = new Array<tf.Tensor2D>(T);
         betas[T - 1] = tf.tensor2d(p.endMask, [B, S]);
         for (let t = T - 2; t >= 0; t--) {
-          const next = betas[t + 1]!;
-          betas[t] = tf.tidy(() => combine(tf.add(next, emitsB[t + 1]!), betaIndex, false));
+          const next = betas[t + 1];
+          betas[t] = tf.tidy(() => combine(tf.add(next, emitsB[t + 1]), betaIndex, false));
         }
         // ln(α_t(s) β̂_t(s) / p): the posterior of being at s at frame t, [B, T, S].
         const logGamma = tf.sub(tf.add(alphaAll, tf.stack(betas, 1)), tf.reshape(savedLogLik, [B, 1, 1]));
@@ -202,5 +203,5 @@ export function ctcLoss(logits: tf.Tensor3D, labels: readonly (readonly number[]
       });
     return { value, gradFunc };
   });
-  return loss(logits) as tf.Scalar;
+  return loss(logits);
 }

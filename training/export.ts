@@ -17,9 +17,9 @@ export const WEIGHTS_FILE = 'weights.bin';
 export async function exportQuantizedModel(model: tf.LayersModel, dir: string, metadata: ModelMetadata): Promise<{ float32: number; uint8: number }> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
-    tf.io.withSaveHandler(async (a) => {
+    tf.io.withSaveHandler((a) => {
       artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
     }),
   );
   if (!artifacts?.weightSpecs || !artifacts.weightData) throw new Error('exportQuantizedModel: tfjs returned no weights');

@@ -24,7 +24,10 @@ function design(type: 'lowpass' | 'highpass', cutoffHz: number, sampleRate: numb
 
 function run(signal: Float32Array, f: Biquad): Float32Array {
   const out = new Float32Array(signal.length);
-  let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+  let x1 = 0,
+    x2 = 0,
+    y1 = 0,
+    y2 = 0;
   for (let i = 0; i < signal.length; i++) {
     const x = signal[i];
     const y = f.b0 * x + f.b1 * x1 + f.b2 * x2 - f.a1 * y1 - f.a2 * y2;
@@ -46,7 +49,7 @@ export function bandLimit(signal: Float32Array, sampleRate: number, lowHz = 300,
   let out = signal;
   const hp = design('highpass', lowHz, sampleRate);
   out = run(run(out, hp), hp);
-  if (highHz < sampleRate / 2 * 0.98) {
+  if (highHz < (sampleRate / 2) * 0.98) {
     const lp = design('lowpass', highHz, sampleRate);
     out = run(run(out, lp), lp);
   }

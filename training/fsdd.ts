@@ -30,9 +30,12 @@ export function listFsdd(dir: string): FsddClip[] {
   try {
     names = readdirSync(dir);
   } catch (error) {
-    throw new Error(`FSDD folder ${dir} could not be read: ${(error as Error).message}`);
+    throw new Error(`FSDD folder ${dir} could not be read: ${(error as Error).message}`, { cause: error });
   }
-  const clips = names.sort().map((n) => parseFsddName(join(dir, n))).filter((c): c is FsddClip => c !== null);
+  const clips = names
+    .sort()
+    .map((n) => parseFsddName(join(dir, n)))
+    .filter((c): c is FsddClip => c !== null);
   if (clips.length === 0) throw new Error(`FSDD folder ${dir} holds no {digit}_{speaker}_{index}.wav files`);
   return clips;
 }

@@ -19,7 +19,10 @@ export type NoiseColour = 'white' | 'pink' | 'brown' | 'band';
 export function generateNoise(length: number, colour: NoiseColour, random: Random, sampleRate = 16000): Float32Array {
   if (colour === 'band') return bandNoise(length, sampleRate, random);
   const out = new Float32Array(length);
-  let b0 = 0, b1 = 0, b2 = 0, brown = 0;
+  let b0 = 0,
+    b1 = 0,
+    b2 = 0,
+    brown = 0;
   for (let i = 0; i < length; i++) {
     const w = random.normal();
     if (colour === 'white') out[i] = w;

@@ -30,11 +30,7 @@ export const DEFAULT_PITCH_CACHE = '.cache/pitch';
  * @throws Error when SoX is missing, or naming the file and SoX's message when SoX fails on a
  *   file and there is no `onError`
  */
-export async function pitchShiftedCopies(
-  paths: readonly string[],
-  cacheDir = DEFAULT_PITCH_CACHE,
-  onError?: (message: string) => void,
-): Promise<Map<string, string[]>> {
+export async function pitchShiftedCopies(paths: readonly string[], cacheDir = DEFAULT_PITCH_CACHE, onError?: (message: string) => void): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const todo: { source: string; target: string; cents: number }[] = [];
   for (const cents of PITCH_SHIFT_CENTS) mkdirSync(join(cacheDir, String(cents)), { recursive: true });
@@ -54,9 +50,9 @@ export async function pitchShiftedCopies(
         await run('sox', [source, partial, 'pitch', String(cents)]);
       } catch (error) {
         const e = error as NodeJS.ErrnoException & { stderr?: string };
-        if (e.code === 'ENOENT') throw new Error('sox not found: install the Debian package `sox`');
+        if (e.code === 'ENOENT') throw new Error('sox not found: install the Debian package `sox`', { cause: error });
         const said = e.stderr?.trim() || e.message;
-        if (!onError) throw new Error(`sox pitch ${cents} on ${source} failed: ${said}`);
+        if (!onError) throw new Error(`sox pitch ${cents} on ${source} failed: ${said}`, { cause: error });
         rmSync(partial, { force: true });
         // Reported once, though both SoX processes may have been working on it.
         if (out.delete(source)) onError(`${source}: SoX could not pitch-shift it (${said})`);

@@ -28,8 +28,14 @@ export interface TrainingReport {
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 function confusionTable(confusion: number[][], labels: readonly string[]): string {
-  const head = `| true \\ reported | ${labels.slice(0, 10).map((_, i) => i).join(' | ')} | none |`;
-  const sep = `|---|${labels.slice(0, 10).map(() => '---').join('|')}|---|`;
+  const head = `| true \\ reported | ${labels
+    .slice(0, 10)
+    .map((_, i) => i)
+    .join(' | ')} | none |`;
+  const sep = `|---|${labels
+    .slice(0, 10)
+    .map(() => '---')
+    .join('|')}|---|`;
   const rows = confusion.map((row, i) => `| **${i}** ${labels[i]} | ${row.join(' | ')} |`);
   return [head, sep, ...rows].join('\n');
 }

@@ -74,7 +74,9 @@ export const SPEAKER_HASH_SALT = 'digit-listener/';
  * @returns a percentage in [0, 100]
  */
 export function speakerHashPercent(speaker: string, salt = ''): number {
-  const hash = createHash('sha1').update(salt + speaker).digest('hex');
+  const hash = createHash('sha1')
+    .update(salt + speaker)
+    .digest('hex');
   // The hex digest as an integer modulo 2^27 − 1, without losing precision (BigInt).
   return (Number(BigInt(`0x${hash}`) % BigInt(MAX_NUM_WAVS_PER_CLASS + 1)) * 100) / MAX_NUM_WAVS_PER_CLASS;
 }
@@ -90,7 +92,15 @@ export function speakerSplit(speaker: string, percent: SpeakerSplitPercent = DEF
   return 'train';
 }
 
-const readList = (file: string): Set<string> | null => (existsSync(file) ? new Set(readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) : null);
+const readList = (file: string): Set<string> | null =>
+  existsSync(file)
+    ? new Set(
+        readFileSync(file, 'utf8')
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean),
+      )
+    : null;
 
 /**
  * Lists the clips of a Speech Commands folder, sorted by path, each with its split.
@@ -110,7 +120,7 @@ export function listSpeechCommands(dir: string, percent: SpeakerSplitPercent = D
   try {
     folders = readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory());
   } catch (error) {
-    throw new Error(`Speech Commands folder ${dir} could not be read (--speech-commands DIR): ${(error as Error).message}`);
+    throw new Error(`Speech Commands folder ${dir} could not be read (--speech-commands DIR): ${(error as Error).message}`, { cause: error });
   }
   const validationList = readList(join(dir, 'validation_list.txt'));
   const testingList = readList(join(dir, 'testing_list.txt'));
@@ -126,9 +136,7 @@ export function listSpeechCommands(dir: string, percent: SpeakerSplitPercent = D
       if (!noise && !m) continue;
       const speaker = noise ? name : m![1];
       const relative = `${word}/${name}`;
-      const split: SpeechCommandsSplit = listed
-        ? validationList?.has(relative) ? 'validation' : testingList?.has(relative) ? 'test' : 'train'
-        : speakerSplit(speaker, percent);
+      const split: SpeechCommandsSplit = listed ? (validationList?.has(relative) ? 'validation' : testingList?.has(relative) ? 'test' : 'train') : speakerSplit(speaker, percent);
       clips.push({ path: join(dir, word, name), word, digit: noise ? -1 : digit, speaker, kind: noise ? 'noise' : 'word', split });
     }
   }

@@ -125,7 +125,7 @@ const { values: args } = parseArgs({
 const seed = Number(args.seed);
 const epochs = Number(args.epochs);
 const batchSize = Number(args.batch);
-const outDir = resolve(args.out ?? join('models', args.name!));
+const outDir = resolve(args.out ?? join('models', args.name));
 const { frontend, window: windowConfig } = DEFAULT_PIPELINE_CONFIG;
 const { windowFrames } = windowConfig;
 const { melBins } = frontend;
@@ -224,7 +224,7 @@ async function main(): Promise<void> {
   const backend = await initWasmBackend();
   console.log(`tfjs ${tf.version.tfjs} on ${backend.backend} (SIMD ${backend.simd ? 'on' : 'off'}); seed ${seed}`);
 
-  const dataDir = resolve(args.data!);
+  const dataDir = resolve(args.data);
   const skipped: string[] = [];
   const reportSkipped = (error: Error) => {
     console.warn(`skipping ${error.message}`);
@@ -238,8 +238,14 @@ async function main(): Promise<void> {
   const kept = listed.filter((c) => c.speaker !== excluded);
   // Training clips are decoded by the feature worker; validation and test clips here.
   let train = kept.filter((c) => officialSplit(c) === 'train');
-  const validation = loadClips(kept.filter((c) => officialSplit(c) === 'validation'), reportSkipped);
-  const test = loadClips(kept.filter((c) => officialSplit(c) === 'test'), reportSkipped);
+  const validation = loadClips(
+    kept.filter((c) => officialSplit(c) === 'validation'),
+    reportSkipped,
+  );
+  const test = loadClips(
+    kept.filter((c) => officialSplit(c) === 'test'),
+    reportSkipped,
+  );
   if (args.limit) train = random.shuffle([...train]).slice(0, Number(args.limit));
   console.log(`FSDD ${dataDir}: ${train.length} train, ${validation.length} validation, ${test.length} test clips`);
 
@@ -249,7 +255,9 @@ async function main(): Promise<void> {
   let synthIdentity = '';
   if (synthDir) {
     const entries = readSynthManifest(resolve(synthDir));
-    synthIdentity = createHash('sha256').update(JSON.stringify(entries.map((e) => [e.path.slice(resolve(synthDir).length), e.pitch, e.speed, e.amplitude]))).digest('hex');
+    synthIdentity = createHash('sha256')
+      .update(JSON.stringify(entries.map((e) => [e.path.slice(resolve(synthDir).length), e.pitch, e.speed, e.amplitude])))
+      .digest('hex');
     const trainVoices = entries.filter((e) => !e.heldOut);
     // Every 10th clip of the training voices validates; held-out voices only evaluate.
     synthTrain = trainVoices.filter((_, i) => i % 10 !== 0).map((e) => ({ id: e.path.slice(resolve(synthDir).length + 1), path: e.path, digit: e.digit >= 0 ? e.digit : OTHER }));
@@ -264,7 +272,10 @@ async function main(): Promise<void> {
   const scId = (path: string) => `sc:${path.slice(resolve(scDir ?? '.').length + 1)}`;
   const scTrain = scClips.filter((c) => c.split === 'train' && c.kind === 'word').map((c) => ({ id: scId(c.path), path: c.path, digit: c.digit >= 0 ? c.digit : OTHER }));
   const scNoise = scClips.filter((c) => c.split === 'train' && c.kind === 'noise').map((c) => c.path);
-  const scValidation = decodeAll(scClips.filter((c) => c.split === 'validation' && c.kind === 'word'), reportSkipped).map((c) => ({ samples: c.samples, sampleRate: c.sampleRate, label: c.digit >= 0 ? c.digit : OTHER }));
+  const scValidation = decodeAll(
+    scClips.filter((c) => c.split === 'validation' && c.kind === 'word'),
+    reportSkipped,
+  ).map((c) => ({ samples: c.samples, sampleRate: c.sampleRate, label: c.digit >= 0 ? c.digit : OTHER }));
   if (scDir) {
     const speakers = (split: string) => new Set(scClips.filter((c) => c.split === split && c.kind === 'word').map((c) => c.speaker)).size;
     console.log(
@@ -278,7 +289,16 @@ async function main(): Promise<void> {
   // Pitch-shifted copies of the real recordings, made once with SoX (only if the recipe uses them).
   // A file SoX cannot read gets no copies (a warning); decoding it then reports and skips it.
   const noCopies = (message: string) => console.warn(`no pitch-shifted copies: ${message}`);
-  const pitchCopies = augmentConfig.pitchProbability > 0 ? Object.fromEntries(await pitchShiftedCopies(train.map((c) => c.path), undefined, noCopies)) : {};
+  const pitchCopies =
+    augmentConfig.pitchProbability > 0
+      ? Object.fromEntries(
+          await pitchShiftedCopies(
+            train.map((c) => c.path),
+            undefined,
+            noCopies,
+          ),
+        )
+      : {};
   /** Babble from real voices when there are any, else synthetic ones, else FSDD; --babble-from picks one. */
   function babbleFrom(): ClipSources['babbleFrom'] {
     const available = { real: scTrain.some((c) => c.digit === OTHER), synth: synthTrain.length > 0, fsdd: true };
@@ -297,15 +317,24 @@ async function main(): Promise<void> {
     babbleFrom: babbleFrom(),
   };
   const recipe: FeatureRecipe = { seed, augment: augmentConfig, shape: { frames: windowFrames, melBins } };
-  const cacheDir = recipeCacheDir(resolve(args['feature-cache']!), recipe, {
+  const cacheDir = recipeCacheDir(resolve(args['feature-cache']), recipe, {
     pipeline: DEFAULT_PIPELINE_CONFIG,
     normalization: DEFAULT_INPUT_NORMALIZATION,
     fsdd: dataDir,
     pitch: augmentConfig.pitchProbability > 0 ? PITCH_SHIFT_CENTS : [],
     synth: synthIdentity,
     // Babble from FSDD (no synthetic voices) depends on which FSDD clips take part.
-    babble: sources.babbleFrom !== 'fsdd' ? sources.babbleFrom : createHash('sha256').update(sources.fsdd.map((c) => c.path).join()).digest('hex'),
-    speechCommands: scDir ? createHash('sha256').update(JSON.stringify([...scTrain.map((c) => c.id), ...scNoise])).digest('hex') : '',
+    babble:
+      sources.babbleFrom !== 'fsdd'
+        ? sources.babbleFrom
+        : createHash('sha256')
+            .update(sources.fsdd.map((c) => c.path).join())
+            .digest('hex'),
+    speechCommands: scDir
+      ? createHash('sha256')
+          .update(JSON.stringify([...scTrain.map((c) => c.id), ...scNoise]))
+          .digest('hex')
+      : '',
   });
   const features = new EpochFeatureSource({ sources, recipe, cacheDir }, (message) => reportSkipped(new Error(message)));
   const fraction = Number(args['synth-fraction']);
@@ -331,9 +360,9 @@ async function main(): Promise<void> {
   console.log(`features: ${cacheDir}`);
   features.prefetch(1, epochJobs(1));
 
-  const filters = args.filters!.split(',').map(Number);
+  const filters = args.filters.split(',').map(Number);
   if (filters.length !== 3 || !filters.every((f) => Number.isInteger(f) && f > 0)) throw new RangeError(`--filters needs three positive integers, got ${args.filters}`);
-  const separable = args.separable!.split(',').map((v) => v.trim());
+  const separable = args.separable.split(',').map((v) => v.trim());
   if (separable.length !== 3 || !separable.every((v) => v === '0' || v === '1')) throw new RangeError(`--separable needs three 0/1 flags, got ${args.separable}`);
   const shape: ModelShape = {
     filters: filters as [number, number, number],
@@ -389,7 +418,7 @@ async function main(): Promise<void> {
     const elapsed = (performance.now() - trainStarted) / 1000;
     const eta = (elapsed / epoch) * (epochs - epoch);
     console.log(
-      `epoch ${String(epoch).padStart(2)}/${epochs}  ${rows.length} windows  loss ${(lossSum / rows.length).toFixed(4)}  train ${(100 * correct / rows.length).toFixed(1)}%  ` +
+      `epoch ${String(epoch).padStart(2)}/${epochs}  ${rows.length} windows  loss ${(lossSum / rows.length).toFixed(4)}  train ${((100 * correct) / rows.length).toFixed(1)}%  ` +
         `validation ${(100 * validationAccuracy).toFixed(1)}%  ${seconds.toFixed(1)} s (${waited.toFixed(1)} s waiting for features)  ETA ${fmtTime(eta)}`,
     );
   }
@@ -410,16 +439,16 @@ async function main(): Promise<void> {
   const quantized = await DigitClassifier.load(fileSystemModel(outDir), outDir);
   // One decision path: the report scores the exported model exactly as `digit-listener
   // recognize` and `npm run eval` do (WAV → streaming pipeline → model → threshold).
-  const reportSets = [fsddTestSet(args.data!, excluded), ...(synthDir ? synthSets(synthDir) : []), ...(scDir ? speechCommandsSets(resolve(scDir)) : [])];
+  const reportSets = [fsddTestSet(args.data, excluded), ...(synthDir ? synthSets(synthDir) : []), ...(scDir ? speechCommandsSets(resolve(scDir)) : [])];
   const scores: SetScore[] = [];
   // The word model alone (no string model: `npm run eval` scores the pair).
   for (const set of reportSets) scores.push(await recognizeSet(set, { word: quantized, strings: null }, DEFAULT_CONFIDENCE_THRESHOLD));
   quantized.dispose();
   const report: TrainingReport = {
-    model: args.name!,
+    model: args.name,
     createdAt: new Date().toISOString(),
     seed,
-    dataset: { dir: args.data!, train: train.length, validation: validation.length, test: test.length, skipped },
+    dataset: { dir: args.data, train: train.length, validation: validation.length, test: test.length, skipped },
     epochs: history,
     trainingSeconds,
     parameters: model.countParams(),

@@ -74,9 +74,9 @@ function pair(v: number | [number, number] | undefined): [number, number] {
   return typeof v === 'number' ? [v, v] : [v[0], v[1]];
 }
 
-function assertNHWC(kernel: string, dataFormat: unknown): void {
+function assertNHWC(kernel: string, dataFormat: BackpropAttrs['dataFormat']): void {
   if (dataFormat != null && dataFormat !== 'NHWC') {
-    throw new Error(`${kernel} on wasm supports only dataFormat 'NHWC', got '${String(dataFormat)}'.`);
+    throw new Error(`${kernel} on wasm supports only dataFormat 'NHWC', got '${dataFormat}'.`);
   }
 }
 
@@ -87,26 +87,26 @@ function assertNHWC(kernel: string, dataFormat: unknown): void {
  * @param x [B, H, W, C]
  * @returns x cropped to [B, H - crops, W - crops, C] and the padding still to apply.
  */
-function cropAndPadding(
-  x: Tensor4D,
-  top: number,
-  bottom: number,
-  left: number,
-  right: number,
-): { x: Tensor4D; pad: 'valid' | ExplicitPadding } {
+function cropAndPadding(x: Tensor4D, top: number, bottom: number, left: number, right: number): { x: Tensor4D; pad: 'valid' | ExplicitPadding } {
   const [b, h, w, c] = x.shape;
   const ct = Math.max(0, -top);
   const cb = Math.max(0, -bottom);
   const cl = Math.max(0, -left);
   const cr = Math.max(0, -right);
-  const cropped =
-    ct + cb + cl + cr > 0 ? tf.slice(x, [0, ct, cl, 0], [b, h - ct - cb, w - cl - cr, c]) : x;
+  const cropped = ct + cb + cl + cr > 0 ? tf.slice(x, [0, ct, cl, 0], [b, h - ct - cb, w - cl - cr, c]) : x;
   const pt = Math.max(0, top);
   const pb = Math.max(0, bottom);
   const pl = Math.max(0, left);
   const pr = Math.max(0, right);
   const pad: 'valid' | ExplicitPadding =
-    pt + pb + pl + pr === 0 ? 'valid' : [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+    pt + pb + pl + pr === 0
+      ? 'valid'
+      : [
+          [0, 0],
+          [pt, pb],
+          [pl, pr],
+          [0, 0],
+        ];
   return { x: cropped, pad };
 }
 
@@ -120,7 +120,14 @@ function zeroUpsample(dy: Tensor4D, sh: number, sw: number): Tensor4D {
   if (sh === 1 && sw === 1) return dy;
   const [b, oh, ow, c] = dy.shape;
   const spread = tf.reshape(dy, [b, oh, 1, ow, 1, c]);
-  const padded = tf.pad(spread, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+  const padded = tf.pad(spread, [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
   return tf.reshape(padded, [b, oh * sh, ow * sw, c]);
 }
 
@@ -128,11 +135,7 @@ function zeroUpsample(dy: Tensor4D, sh: number, sw: number): Tensor4D {
  * Crop/padding that makes a stride-1 correlation of the zero-upsampled dy (dilation d) with the
  * rotated filter produce exactly the input-gradient rows/cols (transposed convolution).
  */
-function transposedConvPadding(
-  info: tf.backend_util.Conv2DInfo,
-  upH: number,
-  upW: number,
-): [number, number, number, number] {
+function transposedConvPadding(info: tf.backend_util.Conv2DInfo, upH: number, upW: number): [number, number, number, number] {
   const effH = (info.filterHeight - 1) * info.dilationHeight;
   const effW = (info.filterWidth - 1) * info.dilationWidth;
   const top = effH - info.padInfo.top;
@@ -173,8 +176,7 @@ export function conv2dBackpropFilterNHWC(
   dilations: number | [number, number] = 1,
 ): Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape, filterShape, strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
     const [kh, kw, ci, co] = filterShape;
     const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
     const { outHeight: oh, outWidth: ow, inHeight: h, inWidth: w, batchSize: b } = info;
@@ -216,10 +218,8 @@ export function conv2dBackpropInputNHWC(
   dilations: number | [number, number] = 1,
 ): Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
-    assertShape('Conv2DBackpropInput dy', dy.shape,
-      [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
+    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
+    assertShape('Conv2DBackpropInput dy', dy.shape, [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
     const up = zeroUpsample(dy, info.strideHeight, info.strideWidth);
     const [t, bt, l, r] = transposedConvPadding(info, up.shape[1], up.shape[2]);
     const { x: dyc, pad: p } = cropAndPadding(up, t, bt, l, r);
@@ -250,8 +250,7 @@ export function depthwiseConv2dBackpropFilterNHWC(
   dimRoundingMode?: RoundingMode,
 ): Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape, filterShape, strides, dilations, pad, dimRoundingMode, true, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad, dimRoundingMode, true, 'channelsLast');
     const [kh, kw, c, m] = filterShape;
     const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
     const { outHeight: oh, outWidth: ow, inHeight: h, inWidth: w, batchSize: b } = info;
@@ -265,7 +264,7 @@ export function depthwiseConv2dBackpropFilterNHWC(
     const dyF = tf.reshape<tf.Rank.R4>(tf.transpose(dy, [1, 2, 0, 3]), [oh, ow, b * c, m]); // [oH,oW,B*C,M]
     const dil: [number, number] = [oh === 1 ? 1 : sh, ow === 1 ? 1 : sw];
     const g = tf.depthwiseConv2d(xT, dyF, [dh, dw], p, 'NHWC', dil); // [1, kh, kw, B*C*M]
-    return tf.sum(tf.reshape(g, [kh, kw, b, c, m]), 2) as Tensor4D;
+    return tf.sum<Tensor4D>(tf.reshape(g, [kh, kw, b, c, m]), 2);
   });
 }
 
@@ -290,19 +289,16 @@ export function depthwiseConv2dBackpropInputNHWC(
   dimRoundingMode?: RoundingMode,
 ): Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, true, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, true, 'channelsLast');
     const [kh, kw, c, m] = filter.shape;
     const [b, h, w] = inputShape;
-    assertShape('DepthwiseConv2dNativeBackpropInput dy', dy.shape,
-      [b, info.outHeight, info.outWidth, c * m]);
+    assertShape('DepthwiseConv2dNativeBackpropInput dy', dy.shape, [b, info.outHeight, info.outWidth, c * m]);
     const up = zeroUpsample(dy, info.strideHeight, info.strideWidth);
     const [t, bt, l, r] = transposedConvPadding(info, up.shape[1], up.shape[2]);
     const { x: dyc, pad: p } = cropAndPadding(up, t, bt, l, r);
     const wRot = tf.reshape<tf.Rank.R4>(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]);
-    const out = tf.depthwiseConv2d(dyc, wRot, 1, p, 'NHWC',
-      [info.dilationHeight, info.dilationWidth]); // [B, H, W, C*M]
-    return m === 1 ? out : (tf.sum(tf.reshape(out, [b, h, w, c, m]), 4) as Tensor4D);
+    const out = tf.depthwiseConv2d(dyc, wRot, 1, p, 'NHWC', [info.dilationHeight, info.dilationWidth]); // [B, H, W, C*M]
+    return m === 1 ? out : tf.sum<Tensor4D>(tf.reshape(out, [b, h, w, c, m]), 4);
   });
 }
 
@@ -332,31 +328,54 @@ function required<T>(v: T | undefined, what: string): T {
 function conv2DBackpropFilterKernel(args: KernelArgs): tf.TensorInfo {
   const a = attrsOf(args);
   assertNHWC('Conv2DBackpropFilter', a.dataFormat);
-  return tf.tidy(() => conv2dBackpropFilterNHWC(
-    asTensor4D(required(args.inputs.x, 'x')), asTensor4D(required(args.inputs.dy, 'dy')),
-    required(a.filterShape, 'filterShape'), a.strides, a.pad, a.dimRoundingMode, a.dilations ?? 1));
+  return tf.tidy(() =>
+    conv2dBackpropFilterNHWC(
+      asTensor4D(required(args.inputs.x, 'x')),
+      asTensor4D(required(args.inputs.dy, 'dy')),
+      required(a.filterShape, 'filterShape'),
+      a.strides,
+      a.pad,
+      a.dimRoundingMode,
+      a.dilations ?? 1,
+    ),
+  );
 }
 
 function depthwiseBackpropFilterKernel(args: KernelArgs): tf.TensorInfo {
   const a = attrsOf(args);
-  return tf.tidy(() => depthwiseConv2dBackpropFilterNHWC(
-    asTensor4D(required(args.inputs.x, 'x')), asTensor4D(required(args.inputs.dy, 'dy')),
-    required(a.filterShape, 'filterShape'), a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode));
+  return tf.tidy(() =>
+    depthwiseConv2dBackpropFilterNHWC(
+      asTensor4D(required(args.inputs.x, 'x')),
+      asTensor4D(required(args.inputs.dy, 'dy')),
+      required(a.filterShape, 'filterShape'),
+      a.strides,
+      a.pad,
+      a.dilations ?? 1,
+      a.dimRoundingMode,
+    ),
+  );
 }
 
 function depthwiseBackpropInputKernel(args: KernelArgs): tf.TensorInfo {
   const a = attrsOf(args);
-  return tf.tidy(() => depthwiseConv2dBackpropInputNHWC(
-    asTensor4D(required(args.inputs.dy, 'dy')), asTensor4D(required(args.inputs.filter, 'filter')),
-    required(a.inputShape, 'inputShape'), a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode));
+  return tf.tidy(() =>
+    depthwiseConv2dBackpropInputNHWC(
+      asTensor4D(required(args.inputs.dy, 'dy')),
+      asTensor4D(required(args.inputs.filter, 'filter')),
+      required(a.inputShape, 'inputShape'),
+      a.strides,
+      a.pad,
+      a.dilations ?? 1,
+      a.dimRoundingMode,
+    ),
+  );
 }
 
 /** Cases where the composed Conv2DBackpropInput is used instead of the built-in kernel. */
 function composedConv2DBackpropInputHandles(a: BackpropAttrs): boolean {
   const [sh, sw] = pair(a.strides);
   const [dh, dw] = pair(a.dilations);
-  return (a.dataFormat == null || a.dataFormat === 'NHWC') && sh === 1 && sw === 1 &&
-    dh === 1 && dw === 1;
+  return (a.dataFormat == null || a.dataFormat === 'NHWC') && sh === 1 && sw === 1 && dh === 1 && dw === 1;
 }
 
 function makeConv2DBackpropInputKernel(builtin: tf.KernelConfig | undefined): tf.KernelFunc {
@@ -364,9 +383,17 @@ function makeConv2DBackpropInputKernel(builtin: tf.KernelConfig | undefined): tf
     const a = attrsOf(args);
     if (builtin != null && !composedConv2DBackpropInputHandles(a)) return builtin.kernelFunc(args);
     assertNHWC('Conv2DBackpropInput', a.dataFormat);
-    return tf.tidy(() => conv2dBackpropInputNHWC(
-      asTensor4D(required(args.inputs.dy, 'dy')), asTensor4D(required(args.inputs.filter, 'filter')),
-      required(a.inputShape, 'inputShape'), a.strides, a.pad, a.dimRoundingMode, a.dilations ?? 1));
+    return tf.tidy(() =>
+      conv2dBackpropInputNHWC(
+        asTensor4D(required(args.inputs.dy, 'dy')),
+        asTensor4D(required(args.inputs.filter, 'filter')),
+        required(a.inputShape, 'inputShape'),
+        a.strides,
+        a.pad,
+        a.dimRoundingMode,
+        a.dilations ?? 1,
+      ),
+    );
   };
 }
 
@@ -393,9 +420,9 @@ function register(config: tf.KernelConfig): void {
  */
 export function registerWasmGradientKernels(): void {
   const missing: Array<[string, tf.KernelFunc]> = [
-    ['Conv2DBackpropFilter', conv2DBackpropFilterKernel as tf.KernelFunc],
-    ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilterKernel as tf.KernelFunc],
-    ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInputKernel as tf.KernelFunc],
+    ['Conv2DBackpropFilter', conv2DBackpropFilterKernel],
+    ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilterKernel],
+    ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInputKernel],
   ];
   for (const [kernelName, kernelFunc] of missing) {
     if (tf.getKernel(kernelName, BACKEND) != null) continue; // ours already, or native

@@ -7,13 +7,6 @@
 import type { MainToWorklet, WorkletToWorker } from '../src/capture/messages';
 import { unreachable } from '../src/worker/protocol';
 
-// AudioWorkletGlobalScope declarations (not in TypeScript's DOM lib).
-declare const sampleRate: number;
-declare class AudioWorkletProcessor {
-  readonly port: MessagePort;
-}
-declare function registerProcessor(name: string, ctor: new () => AudioWorkletProcessor): void;
-
 class CaptureProcessor extends AudioWorkletProcessor {
   private target: MessagePort | null = null;
   /** Samples per posted block: ~20 ms at the device rate. */

@@ -86,6 +86,7 @@ export interface BrowserListening {
   readonly sampleRate: number;
 }
 
+// prettier-ignore
 const WORDS = [
   '4_george_0', '1_jackson_1', '7_lucas_2', '0_nicolas_3', '9_theo_4', '3_yweweler_0', '6_jackson_2', '2_george_4',
   '5_lucas_0', '8_nicolas_1', '1_theo_2', '6_yweweler_3', '9_george_2', '0_jackson_4', '3_lucas_1', '7_nicolas_0',
@@ -126,21 +127,23 @@ export async function browserInference(runs = 500): Promise<BrowserInference[]> 
       const page = await browser.newPage();
       await page.goto(server.resolvedUrls!.local[0]);
       // On its first visit the dev server pre-bundles tfjs and reloads the page once: retry then.
-      const measure = () => page.evaluate(
-        async ({ threads, runs }) => {
-          const { WorkerClient } = await import('/src/session/worker-client.ts' as string);
-          const { shippedModels, shippedWasm } = await import('/src/session/assets.ts' as string);
-          const client = new WorkerClient();
-          try {
-            await client.init(shippedModels(), shippedWasm(), threads);
-            const timing = await client.measureInference(runs);
-            return { ...timing, crossOriginIsolated: self.crossOriginIsolated };
-          } finally {
-            client.terminate();
-          }
-        },
-        { threads, runs },
-      );
+      const measure = () =>
+        page.evaluate(
+          async ({ threads, runs, modules }) => {
+            // The page imports the sources from the dev server; their types are the sources'.
+            const { WorkerClient } = (await import(modules.workerClient)) as typeof import('../../src/session/worker-client');
+            const { shippedModels, shippedWasm } = (await import(modules.assets)) as typeof import('../../src/session/assets');
+            const client = new WorkerClient();
+            try {
+              await client.init(shippedModels(), shippedWasm(), threads);
+              const timing = await client.measureInference(runs);
+              return { ...timing, crossOriginIsolated: self.crossOriginIsolated };
+            } finally {
+              client.terminate();
+            }
+          },
+          { threads, runs, modules: { workerClient: '/src/session/worker-client.ts', assets: '/src/session/assets.ts' } },
+        );
       let result: Awaited<ReturnType<typeof measure>> | undefined;
       for (let attempt = 1; !result; attempt++) {
         try {
@@ -151,7 +154,15 @@ export async function browserInference(runs = 500): Promise<BrowserInference[]> 
           await page.waitForLoadState('load');
         }
       }
-      results.push({ threadsRequested: threads, crossOriginIsolated: result.crossOriginIsolated, simd: result.simd, threads: result.threads, medianMs: result.medianMs, p95Ms: result.p95Ms, runs });
+      results.push({
+        threadsRequested: threads,
+        crossOriginIsolated: result.crossOriginIsolated,
+        simd: result.simd,
+        threads: result.threads,
+        medianMs: result.medianMs,
+        p95Ms: result.p95Ms,
+        runs,
+      });
       await page.close();
     }
     return results;
@@ -163,7 +174,7 @@ export async function browserInference(runs = 500): Promise<BrowserInference[]> 
 
 /** DevTools `Performance.getMetrics` of the page, by name. */
 async function metrics(session: CDPSession): Promise<Record<string, number>> {
-  const { metrics: list } = (await session.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const { metrics: list } = await session.send('Performance.getMetrics');
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
@@ -366,8 +377,14 @@ export function scoreStrings(
   // strings can still be scored, grouped with offset 0 (the offset is a few tens of ms, the
   // silences between strings 1.5 s).
   const aligned = pairs > 0;
-  if (!aligned) console.warn(`digit strings: no digit of the page (${events.map((e) => e.digit).join('') || 'none'}) matches the Node run (${nodeEvents.map((e) => e.digit).join('') || 'none'}): no latency`);
-  const groupOf = groupByString(events.map((e) => e.startMs - (aligned ? offsetMs : 0)), mic.onsetMs);
+  if (!aligned)
+    console.warn(
+      `digit strings: no digit of the page (${events.map((e) => e.digit).join('') || 'none'}) matches the Node run (${nodeEvents.map((e) => e.digit).join('') || 'none'}): no latency`,
+    );
+  const groupOf = groupByString(
+    events.map((e) => e.startMs - (aligned ? offsetMs : 0)),
+    mic.onsetMs,
+  );
   const latencies: number[] = [];
   const read: BrowserStrings['read'] = [];
   let exact = 0;

@@ -80,15 +80,22 @@ function realTimeFactor(sampleRate: number): number {
 }
 
 /** Production build sizes: every emitted JS file gzip-compressed (level 9), wasm apart. */
-async function buildSizes(): Promise<{ jsBytes: number; jsGzipBytes: number; files: { file: string; bytes: number; gzipBytes: number }[]; wasm: { file: string; bytes: number }[] }> {
+async function buildSizes(): Promise<{
+  jsBytes: number;
+  jsGzipBytes: number;
+  files: { file: string; bytes: number; gzipBytes: number }[];
+  wasm: { file: string; bytes: number }[];
+}> {
   await buildApp();
   const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
   const all = walk('dist');
   // The service worker and Workbox runtime are JS the browser fetches too: counted.
-  const files = all.filter((f) => f.endsWith('.js')).map((f) => {
-    const bytes = readFileSync(f);
-    return { file: f.slice(5), bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
-  });
+  const files = all
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => {
+      const bytes = readFileSync(f);
+      return { file: f.slice(5), bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+    });
   const wasm = all.filter((f) => f.endsWith('.wasm')).map((f) => ({ file: f.slice(5), bytes: statSync(f).size }));
   return { jsBytes: files.reduce((s, f) => s + f.bytes, 0), jsGzipBytes: files.reduce((s, f) => s + f.gzipBytes, 0), files, wasm };
 }
@@ -192,14 +199,20 @@ rows.push([
 rows.push(['production JS, gzip', `${(sizes.jsGzipBytes / 1024).toFixed(1)} KB (${(sizes.jsBytes / 1024).toFixed(1)} KB raw, ${sizes.files.length} files)`, '≤ 400 KB gzip']);
 rows.push(['wasm (apart)', sizes.wasm.map((w) => `${w.file.replace(/^.*\//, '')} ${(w.bytes / 1024).toFixed(0)} KB`).join(', '), '']);
 if (listening) {
-  rows.push([`end of word → digit event, Chromium (${listening.latenciesMs.length} words)`, `median ${listening.latencyMedianMs.toFixed(0)} ms, worst ${listening.latencyMaxMs.toFixed(0)} ms`, '≤ 200 ms median']);
+  rows.push([
+    `end of word → digit event, Chromium (${listening.latenciesMs.length} words)`,
+    `median ${listening.latencyMedianMs.toFixed(0)} ms, worst ${listening.latencyMaxMs.toFixed(0)} ms`,
+    '≤ 200 ms median',
+  ]);
   rows.push(['words recognized correctly (fake mic)', `${listening.correct}/${listening.words} (${listening.recognized} events) at ${listening.sampleRate} Hz`, '']);
   rows.push(['main thread busy while listening', `${listening.mainThreadBusyMsPerS.toFixed(2)} ms per s (over ${listening.listeningSeconds.toFixed(0)} s)`, '≤ 5 ms/s']);
   rows.push(['peak JS heap, page main thread', `${(listening.peakJsHeapBytes / 1024 / 1024).toFixed(1)} MB`, '']);
 }
 if (stringListening) {
   const s = stringListening;
-  const sources = Object.entries(s.sources).map(([k, n]) => `${n} ${k}`).join(', ');
+  const sources = Object.entries(s.sources)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
   rows.push([
     `end of last digit of a string → its digit event, Chromium (${s.latenciesMs.length} strings)`,
     s.latenciesMs.length
@@ -221,7 +234,19 @@ rows.push(...vadRows);
 const md = ['| measure | value | target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(`\n${md}\n`);
 mkdirSync(OUT_DIR, { recursive: true });
-const results = { createdAt: new Date().toISOString(), model: DEFAULT_MODEL_DIR, inference: { node: { simd, simdRuns, noSimd, cpu }, chromium: chromiumInference }, frontendAndGateRealTimeFactor: rtf, pipelineRealTimeFactor: pipelineRtf, stringReaderStep: readerStep, model_: model, build: sizes, listening, stringListening, vadPeer };
+const results = {
+  createdAt: new Date().toISOString(),
+  model: DEFAULT_MODEL_DIR,
+  inference: { node: { simd, simdRuns, noSimd, cpu }, chromium: chromiumInference },
+  frontendAndGateRealTimeFactor: rtf,
+  pipelineRealTimeFactor: pipelineRtf,
+  stringReaderStep: readerStep,
+  model_: model,
+  build: sizes,
+  listening,
+  stringListening,
+  vadPeer,
+};
 writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(OUT_DIR, 'bench.md'), `# npm run bench — ${results.createdAt}\n\n${md}\n`);
 console.log(`wrote ${join(OUT_DIR, 'bench.json')} and bench.md in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -90,7 +90,6 @@ export interface SpeechStream {
   readonly seconds: number;
 }
 
-
 /**
  * ≥ `minSeconds` (90) of speech-heavy audio at 16 kHz: held-out synthetic digit strings of every
  * length (seeded shuffle), each followed by 0.5–1 s of silence. Without synthetic strings, FSDD
@@ -198,7 +197,16 @@ export interface PipelineRealTimeFactor {
 
 /** `reader-step` mode's output; `unavailable` says why there is no figure. */
 export type ReaderStepCost =
-  | { readonly frames: number; readonly hopFrames: number; readonly contextFrames: number; readonly medianMs: number; readonly p95Ms: number; readonly runs: number; readonly backend: string; readonly simd: boolean }
+  | {
+      readonly frames: number;
+      readonly hopFrames: number;
+      readonly contextFrames: number;
+      readonly medianMs: number;
+      readonly p95Ms: number;
+      readonly runs: number;
+      readonly backend: string;
+      readonly simd: boolean;
+    }
   | { readonly unavailable: string };
 
 /** `events` mode's output. */
@@ -230,7 +238,17 @@ async function main(mode: string, arg: string | undefined): Promise<void> {
       detections += recognizer.flush().detections.length;
       reps.push((performance.now() - t0) / 1000 / stream.seconds);
     }
-    result = { realTimeFactor: Math.min(...reps), reps, source: stream.source, strings: stream.strings, seconds: stream.seconds, stringModel, detections, backend: info.backend, simd: info.simd };
+    result = {
+      realTimeFactor: Math.min(...reps),
+      reps,
+      source: stream.source,
+      strings: stream.strings,
+      seconds: stream.seconds,
+      stringModel,
+      detections,
+      backend: info.backend,
+      simd: info.simd,
+    };
   } else if (mode === 'reader-step') {
     const model = models.strings;
     if (!model) {

@@ -35,7 +35,10 @@ const FSDD_DIR = resolve(import.meta.dirname, '../../../shared/datasets/fsdd/rec
 const VAD_WEB_DIR = dirname(createRequire(import.meta.url).resolve('@ricky0123/vad-web'));
 
 /** A time span, ms since the stream start: [startMs, endMs). */
-export interface Span { readonly startMs: number; readonly endMs: number }
+export interface Span {
+  readonly startMs: number;
+  readonly endMs: number;
+}
 
 /**
  * Options of {@link compareVad}: `words` FSDD test-split clips in the stream (default 48, ≈ 59 s);
@@ -43,7 +46,13 @@ export interface Span { readonly startMs: number; readonly endMs: number }
  * gaps, levels and noise (default 1); `fsddDir`; `repeats` timed runs per detector and condition,
  * the least CPU and wall time kept (default 3).
  */
-export interface CompareVadOptions { words?: number; snrsDb?: readonly number[]; seed?: number; fsddDir?: string; repeats?: number }
+export interface CompareVadOptions {
+  words?: number;
+  snrsDb?: readonly number[];
+  seed?: number;
+  fsddDir?: string;
+  repeats?: number;
+}
 
 /**
  * Scores of one detector on one condition (see {@link score} for the matching rules).
@@ -55,11 +64,21 @@ export interface CompareVadOptions { words?: number; snrsDb?: readonly number[];
 export interface DetectorScore {
   readonly detector: string;
   readonly condition: string; // 'clean' | 'pink N dB'
-  readonly words: number; readonly segments: number;
-  readonly recall: number; readonly found: number; readonly precision: number;
-  readonly mergedWords: number; readonly splitWords: number; readonly pairs: number;
-  readonly startErrorMs: number; readonly startBiasMs: number; readonly endErrorMs: number; readonly endBiasMs: number;
-  readonly cpuMsPerAudioSecond: number; readonly wallRealTimeFactor: number; readonly cpuRatioToGate: number;
+  readonly words: number;
+  readonly segments: number;
+  readonly recall: number;
+  readonly found: number;
+  readonly precision: number;
+  readonly mergedWords: number;
+  readonly splitWords: number;
+  readonly pairs: number;
+  readonly startErrorMs: number;
+  readonly startBiasMs: number;
+  readonly endErrorMs: number;
+  readonly endBiasMs: number;
+  readonly cpuMsPerAudioSecond: number;
+  readonly wallRealTimeFactor: number;
+  readonly cpuRatioToGate: number;
   readonly detected: readonly Span[];
 }
 
@@ -82,12 +101,29 @@ export interface VadComparison {
  *   minSpeechFrames 80 ms → 2 frames, no pad), to compare detectors rather than post-processing.
  *   (Silero's own 250 ms min speech would drop ~20 % of these digits, spans 140–600 ms.)
  */
-interface SileroSetup { name: string; file: string; frameSamples: number; legacy: boolean; options: FrameProcessorOptions }
+interface SileroSetup {
+  name: string;
+  file: string;
+  frameSamples: number;
+  legacy: boolean;
+  options: FrameProcessorOptions;
+}
 const SILERO_SETUPS: SileroSetup[] = [
   { name: 'silero', file: 'silero_vad_legacy.onnx', frameSamples: 1536, legacy: true, options: defaultFrameProcessorOptions },
-  { name: 'silero-v5 gate-timed', file: 'silero_vad_v5.onnx', frameSamples: 512, legacy: false, options: {
-    positiveSpeechThreshold: 0.5, negativeSpeechThreshold: 0.35, preSpeechPadMs: 0, submitUserSpeechOnPause: false,
-    redemptionMs: DEFAULT_GATE_CONFIG.hangoverFrames * 10, minSpeechMs: DEFAULT_GATE_CONFIG.minSpeechFrames * 10 } },
+  {
+    name: 'silero-v5 gate-timed',
+    file: 'silero_vad_v5.onnx',
+    frameSamples: 512,
+    legacy: false,
+    options: {
+      positiveSpeechThreshold: 0.5,
+      negativeSpeechThreshold: 0.35,
+      preSpeechPadMs: 0,
+      submitUserSpeechOnPause: false,
+      redemptionMs: DEFAULT_GATE_CONFIG.hangoverFrames * 10,
+      minSpeechMs: DEFAULT_GATE_CONFIG.minSpeechFrames * 10,
+    },
+  },
 ];
 
 /**
@@ -104,7 +140,8 @@ export function buildStream(words: number, seed: number, fsddDir = FSDD_DIR): { 
   const parts: { at: number; samples: Float32Array }[] = [];
   const truth: Span[] = [];
   let at = Math.round(0.5 * RATE);
-  let energy = 0, count = 0;
+  let energy = 0,
+    count = 0;
   for (const clip of clips) {
     const wav = decodeWav(new Uint8Array(readFileSync(clip.path)), clip.path);
     const samples = resample(wav.samples, wav.sampleRate, RATE);
@@ -112,13 +149,19 @@ export function buildStream(words: number, seed: number, fsddDir = FSDD_DIR): { 
     const span = samples.subarray(word.start, word.end);
     const gain = 10 ** ((-25 + random.uniform(-6, 6)) / 20) / Math.sqrt(span.reduce((s, v) => s + v * v, 0) / span.length);
     for (let i = 0; i < samples.length; i++) samples[i] *= gain;
-    span.forEach((v) => { energy += v * v; count++; });
+    span.forEach((v) => {
+      energy += v * v;
+      count++;
+    });
     truth.push({ startMs: ((at + word.start) / RATE) * 1000, endMs: ((at + word.end) / RATE) * 1000 });
     parts.push({ at, samples });
     at += samples.length + Math.round(random.uniform(0.4, 1.2) * RATE);
   }
   const audio = generateNoise(at, 'white', random).map((v) => v * 10 ** (-75 / 20));
-  for (const p of parts) p.samples.forEach((v, i) => { audio[p.at + i] += v; });
+  for (const p of parts)
+    p.samples.forEach((v, i) => {
+      audio[p.at + i] += v;
+    });
   return { audio, truth, speechRms: Math.sqrt(energy / count) };
 }
 
@@ -130,9 +173,11 @@ export function buildStream(words: number, seed: number, fsddDir = FSDD_DIR): { 
 async function timed(detect: () => Span[] | Promise<Span[]>, repeats: number) {
   let best = { spans: [] as Span[], cpuMs: Infinity, wallMs: Infinity };
   for (let r = 0; r < repeats; r++) {
-    const cpu = process.cpuUsage(), t = performance.now();
+    const cpu = process.cpuUsage(),
+      t = performance.now();
     const spans = await detect();
-    const used = process.cpuUsage(cpu), wallMs = performance.now() - t;
+    const used = process.cpuUsage(cpu),
+      wallMs = performance.now() - t;
     best = { spans, cpuMs: Math.min(best.cpuMs, (used.user + used.system) / 1000), wallMs: Math.min(best.wallMs, wallMs) };
   }
   return best;
@@ -153,7 +198,9 @@ async function runSilero(model: Model, setup: SileroSetup, audio: Float32Array):
   const processor = new FrameProcessor(model.process, model.reset_state, setup.options, msPerFrame); // resets the model state
   processor.resume();
   const spans: Span[] = [];
-  let frame = 0, start = -1, lastVoiced = -1;
+  let frame = 0,
+    start = -1,
+    lastVoiced = -1;
   const onEvent = (event: FrameProcessorEvent) => {
     if (event.msg === Message.FrameProcessed && start >= 0 && event.probs.isSpeech >= setup.options.negativeSpeechThreshold) lastVoiced = frame;
     else if (event.msg === Message.SpeechStart) start = lastVoiced = frame;
@@ -182,8 +229,12 @@ function score(truth: Span[], found: Span[]) {
   const inter = (a: Span, b: Span) => Math.max(0, Math.min(a.endMs, b.endMs) - Math.max(a.startMs, b.startMs));
   const covers = (s: Span, w: Span) => inter(s, w) >= 0.5 * len(w);
   const matches = (s: Span, w: Span) => covers(s, w) || inter(s, w) >= 0.5 * len(s);
-  let recalled = 0, hit = 0, merged = 0, split = 0;
-  const starts: number[] = [], ends: number[] = [];
+  let recalled = 0,
+    hit = 0,
+    merged = 0,
+    split = 0;
+  const starts: number[] = [],
+    ends: number[] = [];
   for (const w of truth) {
     const covering = found.filter((s) => covers(s, w));
     const matching = found.filter((s) => matches(s, w));
@@ -198,10 +249,18 @@ function score(truth: Span[], found: Span[]) {
   }
   const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
   return {
-    words: truth.length, segments: found.length, recall: recalled / truth.length, found: hit / truth.length,
+    words: truth.length,
+    segments: found.length,
+    recall: recalled / truth.length,
+    found: hit / truth.length,
     precision: found.length ? found.filter((s) => truth.some((w) => matches(s, w))).length / found.length : 0,
-    mergedWords: merged, splitWords: split, pairs: starts.length,
-    startErrorMs: mean(starts.map(Math.abs)), startBiasMs: mean(starts), endErrorMs: mean(ends.map(Math.abs)), endBiasMs: mean(ends),
+    mergedWords: merged,
+    splitWords: split,
+    pairs: starts.length,
+    startErrorMs: mean(starts.map(Math.abs)),
+    startBiasMs: mean(starts),
+    endErrorMs: mean(ends.map(Math.abs)),
+    endBiasMs: mean(ends),
   };
 }
 
@@ -223,7 +282,7 @@ export async function compareVad(options: CompareVadOptions = {}): Promise<VadCo
     const bytes = readFileSync(resolve(VAD_WEB_DIR, setup.file));
     const t = performance.now();
     const load = setup.legacy ? SileroLegacy.new : Silero.new;
-    models.set(setup.name, await load(ort, async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    models.set(setup.name, await load(ort, () => Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))));
     sileroLoadMs[setup.name] = performance.now() - t;
   }
   const detectors: [string, (a: Float32Array) => Span[] | Promise<Span[]>][] = [
@@ -241,17 +300,28 @@ export async function compareVad(options: CompareVadOptions = {}): Promise<VadCo
       const run = await timed(() => detect(signal), repeats);
       if (detector === 'our gate') gateCpu = run.cpuMs;
       scores.push({
-        detector, condition, ...score(truth, run.spans), cpuMsPerAudioSecond: run.cpuMs / seconds,
-        wallRealTimeFactor: run.wallMs / 1000 / seconds, cpuRatioToGate: run.cpuMs / gateCpu, detected: run.spans,
+        detector,
+        condition,
+        ...score(truth, run.spans),
+        cpuMsPerAudioSecond: run.cpuMs / seconds,
+        wallRealTimeFactor: run.wallMs / 1000 / seconds,
+        cpuRatioToGate: run.cpuMs / gateCpu,
+        detected: run.spans,
       });
     }
   }
   await Promise.all([...models.values()].map((m) => m.release()));
-  const tableRows = scores.map((s): [string, string, string] => [`VAD ${s.detector}, ${s.condition}`, `recall ${pct(s.recall)}, precision ${pct(s.precision)}, ${s.mergedWords} merged, ${s.splitWords} split; CPU ${s.cpuMsPerAudioSecond.toFixed(2)} ms/s (${s.cpuRatioToGate.toFixed(1)}× gate)`, '']);
+  const tableRows = scores.map((s): [string, string, string] => [
+    `VAD ${s.detector}, ${s.condition}`,
+    `recall ${pct(s.recall)}, precision ${pct(s.precision)}, ${s.mergedWords} merged, ${s.splitWords} split; CPU ${s.cpuMsPerAudioSecond.toFixed(2)} ms/s (${s.cpuRatioToGate.toFixed(1)}× gate)`,
+    '',
+  ]);
   return {
-    stream: { seconds, words: truth.length, seed, sampleRate: RATE, snrsDb: [...snrsDb], truth }, repeats,
+    stream: { seconds, words: truth.length, seed, sampleRate: RATE, snrsDb: [...snrsDb], truth },
+    repeats,
     runtime: { onnxruntimeWeb: ort.env.versions.web ?? '?', backend: 'wasm', threads: 1, sileroLoadMs, setups: SILERO_SETUPS },
-    scores, tableRows,
+    scores,
+    tableRows,
   };
 }
 
@@ -261,7 +331,10 @@ const ms = (v: number, bias: number) => (Number.isFinite(v) ? `${v.toFixed(0)} (
 /** The comparison as a markdown table, one row per condition × detector. */
 export function markdownTable(result: VadComparison): string {
   const head = '| condition | detector | recall | found | precision | segments | merged | split | start err ms (bias) | end err ms (bias) | CPU ms per s | wall RTF | CPU × gate |';
-  const rows = result.scores.map((s) => `| ${s.condition} | ${s.detector} | ${pct(s.recall)} | ${pct(s.found)} | ${pct(s.precision)} | ${s.segments} | ${s.mergedWords} | ${s.splitWords} | ${ms(s.startErrorMs, s.startBiasMs)} | ${ms(s.endErrorMs, s.endBiasMs)} | ${s.cpuMsPerAudioSecond.toFixed(2)} | ${s.wallRealTimeFactor.toFixed(4)} | ${s.cpuRatioToGate.toFixed(1)} |`);
+  const rows = result.scores.map(
+    (s) =>
+      `| ${s.condition} | ${s.detector} | ${pct(s.recall)} | ${pct(s.found)} | ${pct(s.precision)} | ${s.segments} | ${s.mergedWords} | ${s.splitWords} | ${ms(s.startErrorMs, s.startBiasMs)} | ${ms(s.endErrorMs, s.endBiasMs)} | ${s.cpuMsPerAudioSecond.toFixed(2)} | ${s.wallRealTimeFactor.toFixed(4)} | ${s.cpuRatioToGate.toFixed(1)} |`,
+  );
   return [head, `|${'---|'.repeat(13)}`, ...rows].join('\n');
 }
 

@@ -174,11 +174,11 @@ async function listen(page: Page, url: string, segments: SoakSegment[], loopMs: 
     w.soakErrors = [];
     const element = document.querySelector('digit-listener')!;
     element.addEventListener('digit', (e) => {
-      const { digit, confidence, startMs, endMs } = (e as CustomEvent).detail;
+      const { digit, confidence, startMs, endMs } = (e as CustomEvent<{ digit: number; confidence: number; startMs: number; endMs: number }>).detail;
       w.soak.push({ digit, confidence, startMs, endMs });
     });
     element.addEventListener('error', (e) => {
-      const { code, message } = (e as unknown as CustomEvent).detail;
+      const { code, message } = (e as unknown as CustomEvent<{ code: string; message: string }>).detail;
       w.soakErrors.push(`${code}: ${message}`);
     });
   });
@@ -193,7 +193,9 @@ async function listen(page: Page, url: string, segments: SoakSegment[], loopMs: 
     const digits = await page.evaluate(() => (window as unknown as { soak: unknown[] }).soak.length);
     const sample: BrowserHeapSample = { atSeconds: elapsed(), digits, ...(await heaps.sample()) };
     heap.push(sample);
-    options.onProgress?.(`browser ${sample.atSeconds.toFixed(0)} s: ${digits} digit events; heap page ${kb(sample.page)} KB, worker ${kb(sample.worker)} KB, worklet ${kb(sample.worklet)} KB`);
+    options.onProgress?.(
+      `browser ${sample.atSeconds.toFixed(0)} s: ${digits} digit events; heap page ${kb(sample.page)} KB, worker ${kb(sample.worker)} KB, worklet ${kb(sample.worklet)} KB`,
+    );
     if (until >= options.seconds) break;
   }
   const listeningSeconds = elapsed();

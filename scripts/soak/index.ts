@@ -34,11 +34,14 @@ async function main(): Promise<number> {
   }
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const node = hours > 0 ? await runNodeSoak({ seconds: hours * 3600, seed, sampleRate: rate, onProgress: log }) : null;
-  const browser =
-    minutes > 0
-      ? await runBrowserSoak({ seconds: minutes * 60, loopSeconds: 60, seed, sampleEverySeconds: minutes > 2 ? 30 : 10, onProgress: log })
-      : null;
-  const md = writeSoakReport(values.out!, { date: new Date().toISOString(), command: `npm run soak -- --node-hours ${hours} --browser-minutes ${minutes} --seed ${seed} --rate ${rate}`, seed, node, browser });
+  const browser = minutes > 0 ? await runBrowserSoak({ seconds: minutes * 60, loopSeconds: 60, seed, sampleEverySeconds: minutes > 2 ? 30 : 10, onProgress: log }) : null;
+  const md = writeSoakReport(values.out, {
+    date: new Date().toISOString(),
+    command: `npm run soak -- --node-hours ${hours} --browser-minutes ${minutes} --seed ${seed} --rate ${rate}`,
+    seed,
+    node,
+    browser,
+  });
   log(`\n${md}`);
   const browserPass = !browser || [browser.growth.page, browser.growth.worker].every((g) => g === null || g <= MEMORY_GROWTH_LIMIT);
   return (node?.memoryPass ?? true) && browserPass ? 0 : 1;

@@ -25,7 +25,9 @@ function digitTable(score: SoakScore): string[] {
   return [
     row(['condition', 'digits said', 'found, right digit', 'wrong digit', 'missed', 'right']),
     row(['---', '---:', '---:', '---:', '---:', '---:']),
-    ...Object.entries(score.byCondition).sort(([a], [b]) => a.localeCompare(b)).map(([name, c]) => line(name, c)),
+    ...Object.entries(score.byCondition)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, c]) => line(name, c)),
     line('**all**', score.total),
   ];
 }
@@ -39,9 +41,27 @@ function falseAcceptTable(score: SoakScore): string[] {
     row(['while playing', 'minutes', 'false accepts', 'per hour of it', 'per event']),
     row(['---', '---:', '---:', '---:', '---:']),
     row(['silence (room tone −75…−55 dBFS or digital silence)', minutes(score.seconds.silence), f.silence, perHour(f.silence, score.seconds.silence), '']),
-    row(['stationary noise (white, pink, brown, band, office; −50…−25 dBFS)', minutes(score.seconds['stationary-noise']), f['stationary-noise'], perHour(f['stationary-noise'], score.seconds['stationary-noise']), '']),
-    row(['bursty non-speech sounds (clicks, bursts, tones, chords)', minutes(score.seconds['bursty-noise']), f['bursty-noise'], perHour(f['bursty-noise'], score.seconds['bursty-noise']), `${pct(f['bursty-noise'], score.nonSpeechSounds)} of ${score.nonSpeechSounds} sounds`]),
-    row(['non-digit speech (espeak-ng, held-out voices)', minutes(score.seconds.speech), f.speech, perHour(f.speech, score.seconds.speech), `${pct(f.speech, score.speechWords)} of ${score.speechWords} words (${score.speechUtterances} utterances)`]),
+    row([
+      'stationary noise (white, pink, brown, band, office; −50…−25 dBFS)',
+      minutes(score.seconds['stationary-noise']),
+      f['stationary-noise'],
+      perHour(f['stationary-noise'], score.seconds['stationary-noise']),
+      '',
+    ]),
+    row([
+      'bursty non-speech sounds (clicks, bursts, tones, chords)',
+      minutes(score.seconds['bursty-noise']),
+      f['bursty-noise'],
+      perHour(f['bursty-noise'], score.seconds['bursty-noise']),
+      `${pct(f['bursty-noise'], score.nonSpeechSounds)} of ${score.nonSpeechSounds} sounds`,
+    ]),
+    row([
+      'non-digit speech (espeak-ng, held-out voices)',
+      minutes(score.seconds.speech),
+      f.speech,
+      perHour(f.speech, score.seconds.speech),
+      `${pct(f.speech, score.speechWords)} of ${score.speechWords} words (${score.speechUtterances} utterances)`,
+    ]),
     row(['gaps between digits', minutes(digitsSeconds), f['between digits'], perHour(f['between digits'], digitsSeconds), '']),
   ];
 }
@@ -65,7 +85,7 @@ function nodeSection(r: NodeSoakResult): string[] {
     '',
     ...digitTable(s),
     '',
-    'Strings are 3–5 clips of one speaker 100–300 ms apart; noisy digits are mixed at the SNR against the clips\' RMS, as `npm run eval` does.',
+    "Strings are 3–5 clips of one speaker 100–300 ms apart; noisy digits are mixed at the SNR against the clips' RMS, as `npm run eval` does.",
     '',
     ...falseAcceptTable(s),
     '',

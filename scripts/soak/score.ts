@@ -127,7 +127,8 @@ export class SoakScorer {
       this.falseAccepts[kind]++;
       const said = kind === 'speech' ? this.utterances.find((u) => u.startMs < d.endMs && d.startMs < u.endMs) : undefined;
       if (said) this.speechFalseAcceptsByText[said.text] = (this.speechFalseAcceptsByText[said.text] ?? 0) + 1;
-      if (this.examples.length < EXAMPLES) this.examples.push({ digit: d.digit, confidence: d.confidence, startMs: d.startMs, endMs: d.endMs, kind, background: span?.background ?? '' });
+      if (this.examples.length < EXAMPLES)
+        this.examples.push({ digit: d.digit, confidence: d.confidence, startMs: d.startMs, endMs: d.endMs, kind, background: span?.background ?? '' });
     }
   }
 

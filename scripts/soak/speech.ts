@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { decodeWav } from '../../src/audio/wav';
 
 /** Words and sentences with no digit in them (nor "to", "for", "won", "ate" …). */
+// prettier-ignore
 export const NON_DIGIT_TEXTS = [
   'weather', 'purple', 'garden', 'kitchen', 'library', 'umbrella', 'chocolate', 'blanket', 'yellow', 'pencil', 'holiday', 'basket',
   'good morning everybody', 'the weather is lovely today', 'could you pass the salt', 'let me check my calendar',
@@ -48,8 +49,8 @@ export function nonDigitSpeech(dir: string = SPEECH_CACHE_DIR): SpeechClip[] {
           execFileSync('espeak-ng', ['-v', voice, '-w', raw, text], quiet);
           execFileSync('sox', [raw, '-r', '8000', '-b', '16', `${path}.tmp.wav`], quiet);
         } catch (error) {
-          const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-          throw new Error(`non-digit speech: espeak-ng/sox failed for "${text}" (${voice}): ${(error as Error).message}${stderr ? `: ${stderr}` : ''}`);
+          const stderr = ((error as { stderr?: Buffer | string }).stderr ?? '').toString().trim();
+          throw new Error(`non-digit speech: espeak-ng/sox failed for "${text}" (${voice}): ${(error as Error).message}${stderr ? `: ${stderr}` : ''}`, { cause: error });
         }
         renameSync(`${path}.tmp.wav`, path);
         rmSync(raw);

@@ -103,7 +103,10 @@ export class SoakStream {
     this.random = new Random(options.seed ?? 1);
     this.scale = options.durationScale ?? 1;
     this.speech = speech;
-    this.clips = readdirSync(FSDD_DIR).filter((n) => /^\d_[a-z]+_[0-4]\.wav$/.test(n)).sort().map((n) => n.slice(0, -4));
+    this.clips = readdirSync(FSDD_DIR)
+      .filter((n) => /^\d_[a-z]+_[0-4]\.wav$/.test(n))
+      .sort()
+      .map((n) => n.slice(0, -4));
     if (this.clips.length === 0) throw new Error(`soak stream: no FSDD test clips in ${FSDD_DIR}`);
     this.clipsBySpeaker = new Map();
     for (const c of this.clips) {
@@ -195,7 +198,14 @@ export class SoakStream {
    * FSDD clips at one speech level (the median RMS of the clips) over room tone, or over noise
    * at `snrDb` against that level (as the evaluation does: SNR against the clip's RMS).
    */
-  private digitSegment(names: string[], gapS: () => number, leadS: number, snrDb: number | null, condition: string, startMs: number): Omit<SoakSegment, 'kind' | 'startMs' | 'endMs'> {
+  private digitSegment(
+    names: string[],
+    gapS: () => number,
+    leadS: number,
+    snrDb: number | null,
+    condition: string,
+    startMs: number,
+  ): Omit<SoakSegment, 'kind' | 'startMs' | 'endMs'> {
     const clips = names.map((name) => {
       const path = join(FSDD_DIR, `${name}.wav`);
       return decodeWav(new Uint8Array(readFileSync(path)), path).samples;

@@ -42,9 +42,7 @@ const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 /** Bytes 2..15 of every standard KSDATAFORMAT_SUBTYPE_* GUID (bytes 0..1 hold the format tag). */
-const KSDATAFORMAT_GUID_TAIL = [
-  0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
-] as const;
+const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71] as const;
 
 /** Names of common WAV format tags, only for error messages. */
 const FORMAT_TAG_NAMES: Readonly<Record<number, string>> = {
@@ -145,7 +143,7 @@ function getWaveFileCtor(): WaveFileCtor {
 }
 
 function fourCC(bytes: Uint8Array, offset: number): string {
-  return String.fromCharCode(bytes[offset]!, bytes[offset + 1]!, bytes[offset + 2]!, bytes[offset + 3]!);
+  return String.fromCharCode(bytes[offset], bytes[offset + 1], bytes[offset + 2], bytes[offset + 3]);
 }
 
 /** A chunk id for messages: quoted, with bytes outside printable ASCII shown as \xNN. */
@@ -258,11 +256,7 @@ function decodeWavUnchecked(bytes: Uint8Array, source: string): DecodedAudio {
   const { channels, blockAlign, sampleRate } = fmt;
   const frames = Math.floor(dataClaimed / blockAlign);
   if (frames === 0) {
-    throw fail(
-      dataClaimed === 0
-        ? 'no audio data (0 samples)'
-        : `no audio data (0 samples: ${dataClaimed}-byte data chunk, ${blockAlign}-byte frames)`,
-    );
+    throw fail(dataClaimed === 0 ? 'no audio data (0 samples)' : `no audio data (0 samples: ${dataClaimed}-byte data chunk, ${blockAlign}-byte frames)`);
   }
   if (frames * channels > MAX_TOTAL_SAMPLES) {
     throw fail(`audio too long (${frames * channels} samples; at most ${MAX_TOTAL_SAMPLES} supported)`);
@@ -285,7 +279,7 @@ function decodeWavUnchecked(bytes: Uint8Array, source: string): DecodedAudio {
     for (let f = 0, i = 0; f < frames; f++) {
       let sum = 0;
       for (let c = 0; c < channels; c++, i++) {
-        const v = raw[i]!;
+        const v = raw[i];
         if (!Number.isFinite(v)) {
           throw fail(`sample value NaN/Inf at frame ${f} (channel ${c} is ${v})`);
         }
@@ -300,7 +294,7 @@ function decodeWavUnchecked(bytes: Uint8Array, source: string): DecodedAudio {
     const scale = 1 / (2 ** (bits - 1) * channels);
     for (let f = 0, i = 0; f < frames; f++) {
       let sum = 0;
-      for (let c = 0; c < channels; c++, i++) sum += raw[i]! - offset;
+      for (let c = 0; c < channels; c++, i++) sum += raw[i] - offset;
       samples[f] = sum * scale;
     }
   }
@@ -308,12 +302,7 @@ function decodeWavUnchecked(bytes: Uint8Array, source: string): DecodedAudio {
 }
 
 /** Validate the `fmt ` chunk body at `body` (`size` bytes, all present). */
-function parseFmt(
-  view: DataView,
-  body: number,
-  size: number,
-  fail: (reason: string) => WavDecodeError,
-): FmtInfo {
+function parseFmt(view: DataView, body: number, size: number, fail: (reason: string) => WavDecodeError): FmtInfo {
   if (size < 16) throw fail(`fmt chunk too short (${size} bytes, need 16)`);
   let formatTag = view.getUint16(body, true);
   const channels = view.getUint16(body + 2, true);
@@ -353,22 +342,13 @@ function parseFmt(
   }
   const expectedAlign = (channels * bitsPerSample) / 8;
   if (blockAlign !== expectedAlign) {
-    throw fail(
-      `inconsistent fmt chunk (block align ${blockAlign}, expected ${expectedAlign} for ${channels} × ${bitsPerSample}-bit)`,
-    );
+    throw fail(`inconsistent fmt chunk (block align ${blockAlign}, expected ${expectedAlign} for ${channels} × ${bitsPerSample}-bit)`);
   }
   return { formatTag, channels, sampleRate, bitsPerSample, blockAlign };
 }
 
 /** Write a 44-byte RIFF/WAVE header (16-byte `fmt ` chunk, then the `data` chunk header) into `out`. */
-function writeCanonicalHeader(
-  out: Uint8Array,
-  formatTag: number,
-  channels: number,
-  sampleRate: number,
-  bitsPerSample: number,
-  dataBytes: number,
-): void {
+function writeCanonicalHeader(out: Uint8Array, formatTag: number, channels: number, sampleRate: number, bitsPerSample: number, dataBytes: number): void {
   const v = new DataView(out.buffer, out.byteOffset, 44);
   const ascii = (offset: number, text: string): void => {
     for (let k = 0; k < 4; k++) v.setUint8(offset + k, text.charCodeAt(k));
@@ -412,7 +392,7 @@ export function encodeWav16(samples: Float32Array, sampleRate: number): Uint8Arr
   }
   const pcm = new Int16Array(samples.length);
   for (let i = 0; i < samples.length; i++) {
-    const q = Math.round(samples[i]! * 32768);
+    const q = Math.round(samples[i] * 32768);
     pcm[i] = q > 32767 ? 32767 : q < -32768 ? -32768 : q || 0; // `|| 0` maps NaN to 0
   }
   const WaveFile = getWaveFileCtor();

@@ -16,7 +16,9 @@ const WASM_DIR = join(LIB_DIR, 'wasm') + sep;
 const MODEL_DIR = join(LIB_DIR, 'models', 'default');
 const missing = [join(WASM_DIR, 'tfjs-backend-wasm.wasm'), join(MODEL_DIR, 'model.json')].filter((path) => !existsSync(path));
 if (missing.length > 0) {
-  process.stderr.write(`digit-listener: the package is incomplete, ${missing.join(' and ')} missing; reinstall digit-listener (in a checkout, \`npm run build:lib\` builds lib/)\n`);
+  process.stderr.write(
+    `digit-listener: the package is incomplete, ${missing.join(' and ')} missing; reinstall digit-listener (in a checkout, \`npm run build:lib\` builds lib/)\n`,
+  );
   process.exitCode = 2;
 } else {
   runAsProcess({ modelDir: MODEL_DIR, wasmDir: WASM_DIR });

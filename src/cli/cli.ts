@@ -97,7 +97,7 @@ export async function runCli(argv: string[], install: CliInstall): Promise<numbe
   }
   let models: RecognizerModels;
   try {
-    models = await loadModels(values.model!);
+    models = await loadModels(values.model);
   } catch (error) {
     process.stderr.write(`digit-listener: ${(error as Error).message}\n`);
     return 2;

@@ -16,7 +16,7 @@ export async function recognizeFile(path: string, models: RecognizerModels, opti
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (error) {
-    throw new Error(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new Error(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error });
   }
   const audio = decodeWav(bytes, path);
   const recognizer = new StreamingRecognizer(models, audio.sampleRate, options);

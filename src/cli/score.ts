@@ -136,7 +136,11 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The digits reported in a file, in time order, joined ("3791"). */
-export const reportedString = (detections: readonly DigitDetection[]): string => [...detections].sort((x, y) => x.startMs - y.startMs).map((d) => d.digit).join('');
+export const reportedString = (detections: readonly DigitDetection[]): string =>
+  [...detections]
+    .sort((x, y) => x.startMs - y.startMs)
+    .map((d) => d.digit)
+    .join('');
 
 function stringRates(pairs: { truth: string; reported: string }[]): StringRates {
   const exact = pairs.filter((p) => p.reported === p.truth).length;
@@ -159,14 +163,23 @@ export function scoreSet(set: EvalSet, detections: (DigitDetection[] | null)[]):
     const falseDigits = readable.reduce((sum, x) => sum + x.d!.length, 0);
     const audioSeconds = readable.reduce((sum, x) => sum + x.seconds, 0);
     const accepted = readable.filter((x) => x.d!.length > 0).length;
-    return { ...base, falseAcceptRate: accepted / Math.max(1, set.files.length), falseDigits, audioSeconds, falseDigitsPer10Min: audioSeconds > 0 ? (600 * falseDigits) / audioSeconds : 0 };
+    return {
+      ...base,
+      falseAcceptRate: accepted / Math.max(1, set.files.length),
+      falseDigits,
+      audioSeconds,
+      falseDigitsPer10Min: audioSeconds > 0 ? (600 * falseDigits) / audioSeconds : 0,
+    };
   }
   if (set.kind === 'strings') {
     const pairs = set.files.map((f, i) => ({ truth: f.digits ?? '', reported: reportedString(detections[i] ?? []) }));
     return {
       ...base,
       strings: stringRates(pairs),
-      stringsByLength: STRING_LENGTH_BUCKETS.map(([lo, hi]) => ({ lengths: bucketName([lo, hi]), ...stringRates(pairs.filter((p) => p.truth.length >= lo && p.truth.length <= hi)) })),
+      stringsByLength: STRING_LENGTH_BUCKETS.map(([lo, hi]) => ({
+        lengths: bucketName([lo, hi]),
+        ...stringRates(pairs.filter((p) => p.truth.length >= lo && p.truth.length <= hi)),
+      })),
     };
   }
   const confusion = Array.from({ length: 10 }, () => new Array<number>(11).fill(0));

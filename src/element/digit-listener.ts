@@ -164,7 +164,7 @@ export class DigitListener extends LitElement {
 
   /** The start button, where validity messages point. */
   get validityAnchor(): HTMLElement | null {
-    return (this.renderRoot?.querySelector?.('button[part=button]') as HTMLElement | null) ?? null;
+    return this.renderRoot?.querySelector?.<HTMLElement>('button[part=button]') ?? null;
   }
 
   /** True while listening: the microphone is open and audio flows. */
@@ -309,6 +309,7 @@ export class DigitListener extends LitElement {
     // layout) so the 10 updates a second cost the main thread little (`npm run bench`).
     const level = Math.round(Math.max(0, Math.min(1, (this.levelDb + 60) / 60)) * 10) / 10;
     const busy = this.state === 'loading';
+    /* eslint-disable @typescript-eslint/unbound-method -- Lit calls @event listeners with `this` the element (its render host) */
     return html`
       <div class="card">
         <div class="digit" part="digit" aria-hidden="true">${result ? result.digit : nothing}</div>
@@ -324,13 +325,15 @@ export class DigitListener extends LitElement {
           <button part="button" type="button" aria-pressed=${this.listening ? 'true' : 'false'} ?disabled=${busy || this.formDisabled} @click=${this.onToggle}>
             ${this.listening ? 'Stop' : busy ? 'Starting…' : this.state === 'paused' ? 'Resume' : this.state === 'denied' || this.state === 'error' ? 'Try again' : html`<slot name="start-label">Start</slot>`}
           </button>
-          ${this.digitString && (this.continuous || this.name || this.target)
-            ? html`<button part="clear" class="clear" type="button" aria-label="Clear the digits" ?disabled=${this.formDisabled} @click=${this.onClear}>Clear</button>`
-            : nothing}
+          ${
+            this.digitString && (this.continuous || this.name || this.target)
+              ? html`<button part="clear" class="clear" type="button" aria-label="Clear the digits" ?disabled=${this.formDisabled} @click=${this.onClear}>Clear</button>`
+              : nothing
+          }
         </div>
         <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
       </div>
     `;
+    /* eslint-enable @typescript-eslint/unbound-method */
   }
 }
-

@@ -53,9 +53,7 @@ export class StreamingLogMel {
    */
   constructor(config: FrontendConfig = DEFAULT_FRONTEND_CONFIG, options: FrontendOptions = {}) {
     if (config.windowLength > config.fftSize || config.hopLength <= 0 || config.hopLength > config.windowLength) {
-      throw new RangeError(
-        `StreamingLogMel: need 0 < hopLength ≤ windowLength ≤ fftSize, got ${config.hopLength}/${config.windowLength}/${config.fftSize}`,
-      );
+      throw new RangeError(`StreamingLogMel: need 0 < hopLength ≤ windowLength ≤ fftSize, got ${config.hopLength}/${config.windowLength}/${config.fftSize}`);
     }
     this.config = config;
     this.window = new Float32Array(config.windowLength);

@@ -72,14 +72,7 @@ export function vtlpWarpHz(hz: number, warp: number, nyquistHz: number): number 
  * @throws RangeError if fMax exceeds the Nyquist rate, the band is empty, or `warp` is outside
  *   {@link VTLP_WARP_LIMITS}.
  */
-export function melFilterbank(
-  melBins: number,
-  fftSize: number,
-  sampleRate: number,
-  fMinHz: number,
-  fMaxHz: number,
-  warp = 1,
-): MelFilter[] {
+export function melFilterbank(melBins: number, fftSize: number, sampleRate: number, fMinHz: number, fMaxHz: number, warp = 1): MelFilter[] {
   if (!(fMinHz >= 0 && fMaxHz > fMinHz && fMaxHz <= sampleRate / 2)) {
     throw new RangeError(`melFilterbank: need 0 ≤ fMin < fMax ≤ ${sampleRate / 2} Hz, got ${fMinHz}–${fMaxHz} Hz`);
   }

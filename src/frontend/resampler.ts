@@ -88,7 +88,10 @@ export class StreamingResampler {
   private outputCount = 0;
 
   constructor(inputRate: number, outputRate: number, options: ResamplerOptions = {}) {
-    for (const [name, rate] of [['input', inputRate], ['output', outputRate]] as const) {
+    for (const [name, rate] of [
+      ['input', inputRate],
+      ['output', outputRate],
+    ] as const) {
       if (!Number.isInteger(rate) || rate <= 0 || rate > 1_000_000) {
         throw new RangeError(`StreamingResampler: ${name} sample rate must be a positive integer Hz ≤ 1 MHz, got ${rate}`);
       }

@@ -20,10 +20,7 @@ export interface BackendInfo {
  *   the backend first starts. `options.simd: false` forces the plain (no-SIMD) binary (bench).
  * @throws Error if the wasm backend cannot start (names the backend and the cause).
  */
-export async function initWasmBackend(
-  wasmPaths?: Record<string, string> | string,
-  options: { readonly threads?: boolean; readonly simd?: boolean } = {},
-): Promise<BackendInfo> {
+export async function initWasmBackend(wasmPaths?: Record<string, string> | string, options: { readonly threads?: boolean; readonly simd?: boolean } = {}): Promise<BackendInfo> {
   if (wasmPaths) setWasmPaths(wasmPaths);
   if (tf.getBackend() !== 'wasm') {
     if (!options.threads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

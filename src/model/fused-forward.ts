@@ -84,8 +84,8 @@ export function compileFusedForward(model: tfl.LayersModel): FusedForward {
       case 'Dense': {
         const activation = activationOf(layer, ['linear', 'relu', 'softmax']);
         const [kernel, bias] = weights as [tf.Tensor2D, tf.Tensor1D | undefined];
-        if (activation === 'softmax') steps.push((x) => tf.softmax(tf.fused.matMul({ a: x as tf.Tensor2D, b: kernel, bias })));
-        else steps.push((x) => tf.fused.matMul({ a: x as tf.Tensor2D, b: kernel, bias, activation: activation as Activation }));
+        if (activation === 'softmax') steps.push((x) => tf.softmax(tf.fused.matMul({ a: x, b: kernel, bias })));
+        else steps.push((x) => tf.fused.matMul({ a: x, b: kernel, bias, activation: activation as Activation }));
         break;
       }
       default:

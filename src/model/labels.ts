@@ -6,4 +6,3 @@ export const DIGIT_LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six
  * tones, noise. The recognizer never reports it as a digit.
  */
 export const OTHER_LABEL = 'other';
-

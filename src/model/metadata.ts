@@ -53,7 +53,7 @@ export function checkModelMetadata(raw: unknown, source: string): ModelMetadata 
   if (!meta || meta.format !== 'digit-listener-model' || !Array.isArray(meta.labels) || !meta.frontend || !meta.window || !meta.normalization) {
     throw new ModelLoadError(source, 'model.json has no digit-listener metadata (userDefinedMetadata.digitListener)');
   }
-  const numbers = [...Object.values(meta.frontend), ...Object.values(meta.window)];
+  const numbers = [meta.frontend, meta.window].flatMap((part): unknown[] => Object.values(part));
   if (numbers.length === 0 || numbers.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
     throw new ModelLoadError(source, 'the frontend or window in its metadata is not a set of numbers');
   }

@@ -9,7 +9,7 @@ interface ModelJson {
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
-  userDefinedMetadata?: Record<string, {}>;
+  userDefinedMetadata?: tf.io.ModelArtifacts['userDefinedMetadata'];
 }
 
 /**

@@ -119,7 +119,7 @@ export class RunTracker {
     this.length = 0;
     this.lastSegmentEnd = -1;
     this.incomplete = false;
-    for (let f = start; f <= index; f++) this.append(this.recent.subarray((f % RECENT_FRAMES) * this.melBins, (f % RECENT_FRAMES + 1) * this.melBins));
+    for (let f = start; f <= index; f++) this.append(this.recent.subarray((f % RECENT_FRAMES) * this.melBins, ((f % RECENT_FRAMES) + 1) * this.melBins));
     out.push({ type: 'run-start', startFrame: start });
   }
 

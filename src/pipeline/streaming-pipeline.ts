@@ -130,11 +130,7 @@ export class StreamingPipeline {
     }
     this.inputSampleRate = Math.round(inputSampleRate);
     this.config = config;
-    this.resampler = new StreamingResampler(
-      this.inputSampleRate,
-      config.frontend.sampleRate,
-      productKernel(this.inputSampleRate, config.frontend.sampleRate),
-    );
+    this.resampler = new StreamingResampler(this.inputSampleRate, config.frontend.sampleRate, productKernel(this.inputSampleRate, config.frontend.sampleRate));
     this.frontend = new StreamingLogMel(config.frontend, frontendOptions);
     this.gate = new VoiceActivityGate(config.gate);
     const capacity = config.window.windowFrames + config.gate.maxSpeechFrames + config.gate.hangoverFrames + 8;

@@ -8,13 +8,11 @@
  * into the build and rewrites the URLs (zero configuration); a page loading `lib/` as is
  * resolves them beside the module. In this repository's own builds the files do not exist next to
  * the source, so `scripts/vite-plugins.ts` emits them there, and Vite is told to leave the URLs
- * alone (`@vite-ignore`; the minified output keeps no comment, so a consumer's bundler does not
- * ignore them).
+ * alone (`@vite-ignore`; the package build drops the comments — `portableAssetUrls` in
+ * scripts/vite-plugins.ts — so a consumer's bundler does not ignore them).
  */
+import { WASM_FILES } from '../model/wasm-files';
 import type { ModelSources } from '../worker/protocol';
-
-/** File names of tfjs' three wasm binaries (plain, SIMD, threaded SIMD), as tfjs asks for them. */
-export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
 
 /** The shipped word and string models: model.json and weights.bin of each, by literal URL. */
 export function shippedModels(): ModelSources {

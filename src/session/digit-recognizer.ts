@@ -2,13 +2,7 @@ import { CaptureError, MicrophoneCapture } from '../capture/microphone';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../pipeline/recognizer';
 import { type DigitResult, type ModelSources, type RejectedSpeech, unreachable, type WorkerToMain } from '../worker/protocol';
 import { shippedModels, shippedWasm, wasmIn } from './assets';
-import {
-  type DigitRecognizerEventMap,
-  type DigitsEventDetail,
-  RecognizerError,
-  type RecognizerState,
-  type StateReason,
-} from './events';
+import { type DigitRecognizerEventMap, type DigitsEventDetail, RecognizerError, type RecognizerState, type StateReason } from './events';
 import { type BackendReady, WorkerClient, WorkerError } from './worker-client';
 
 /** Options of {@link DigitRecognizer}; every one can be changed later with {@link DigitRecognizer.setOptions}. */
@@ -252,10 +246,9 @@ export class DigitRecognizer extends EventTarget {
   /** Gives the worker a fresh stream fed by `capture`'s worklet. */
   private connectStream(capture: MicrophoneCapture): void {
     const channel = new MessageChannel();
-    this.client!.send(
-      { type: 'start', sampleRate: capture.sampleRate, port: channel.port2, settings: { confidenceThreshold: this.settings.confidenceThreshold } },
-      [channel.port2],
-    );
+    this.client!.send({ type: 'start', sampleRate: capture.sampleRate, port: channel.port2, settings: { confidenceThreshold: this.settings.confidenceThreshold } }, [
+      channel.port2,
+    ]);
     capture.connect(channel.port1);
   }
 

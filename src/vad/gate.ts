@@ -346,7 +346,11 @@ export class VoiceActivityGate {
     for (let i = 0; i < n; i++) bases[i] = ((index - i) % capacity) * bands;
     const h = n >> 1;
     if (n === 5) {
-      const b0 = bases[0], b1 = bases[1], b2 = bases[2], b3 = bases[3], b4 = bases[4];
+      const b0 = bases[0],
+        b1 = bases[1],
+        b2 = bases[2],
+        b3 = bases[3],
+        b4 = bases[4];
       for (let k = 0; k < bands; k++) this.bandSmoothed[base + k] = median5(levels[b0 + k], levels[b1 + k], levels[b2 + k], levels[b3 + k], levels[b4 + k]);
       return;
     }
@@ -571,7 +575,9 @@ function quickSelect(scratch: Float64Array, values: Float64Array, rank: number):
   let hi = scratch.length - 1;
   while (hi > lo) {
     const mid = (lo + hi) >> 1;
-    const a = scratch[lo], b = scratch[mid], c = scratch[hi];
+    const a = scratch[lo],
+      b = scratch[mid],
+      c = scratch[hi];
     const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
     let i = lo;
     let j = hi;

@@ -82,7 +82,7 @@ export class FrameHistory {
     for (let i = 0; i < length; i++) {
       const f = start + i;
       if (f < 0) out.set(this.silence, i * melBins);
-      else out.set(this.data.subarray((f % this.capacity) * melBins, (f % this.capacity + 1) * melBins), i * melBins);
+      else out.set(this.data.subarray((f % this.capacity) * melBins, ((f % this.capacity) + 1) * melBins), i * melBins);
     }
     return out;
   }

@@ -145,7 +145,7 @@ function recognizeRecording(message: Extract<MainToWorker, { type: 'recognize' }
 function modelHandler(location: ModelLocation): tf.io.IOHandler | string {
   const { url, weights } = location;
   if (!weights) return url;
-  return tf.io.http(url, { weightUrlConverter: async (file) => weights[file] ?? new URL(file, url).href });
+  return tf.io.http(url, { weightUrlConverter: (file) => Promise.resolve(weights[file] ?? new URL(file, url).href) });
 }
 
 /**

@@ -68,9 +68,9 @@ export async function collectDigits(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { digits: unknown[] };
     w.digits = [];
-    document.querySelector('digit-listener')!.addEventListener('digit', (e) =>
-      w.digits.push({ ...(e as CustomEvent).detail, eventAt: performance.timeOrigin + performance.now() }),
-    );
+    document
+      .querySelector('digit-listener')!
+      .addEventListener('digit', (e) => w.digits.push({ ...(e as CustomEvent).detail, eventAt: performance.timeOrigin + performance.now() }));
   });
 }
 
@@ -93,9 +93,7 @@ export async function listen(page: Page, count: number, timeoutMs: number, butto
   await collectDigits(page);
   if (button === 'Space') await page.keyboard.press('Space');
   else await page.locator('digit-listener').getByRole('button', { name: button }).click();
-  await page
-    .waitForFunction((n) => (window as unknown as { digits: unknown[] }).digits.length >= n, count, { timeout: timeoutMs })
-    .catch(() => undefined);
+  await page.waitForFunction((n) => (window as unknown as { digits: unknown[] }).digits.length >= n, count, { timeout: timeoutMs }).catch(() => undefined);
   await page.waitForTimeout(1500);
   return collectedDigits(page);
 }

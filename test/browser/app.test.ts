@@ -133,7 +133,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       await closeServer(); // the origin is gone ...
       await context.setOffline(true); // ... and so is the network
       await page.reload();
-      await expect(page.locator('digit-listener')).toBeDefined();
+      await page.locator('digit-listener').waitFor({ state: 'attached' });
       const digits = await listen(page, clips.length, (mic.seconds + 15) * 1000);
       expect(digits.map((d) => d.digit)).toEqual(clips.map((c) => Number(c[0])));
     });
@@ -199,7 +199,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       await expect.poll(() => element.getAttribute('state')).toBe('denied');
       const errors = await page.evaluate(() => (window as unknown as { errors: { code: string; message: string }[] }).errors);
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatchObject({ code: 'permission-denied', message: expect.stringMatching(/denied/) });
+      expect(errors[0]).toMatchObject({ code: 'permission-denied', message: expect.stringMatching(/denied/) as string });
       expect(await axeViolations(page)).toEqual([]); // the error state too
       await expect.poll(() => element.getByRole('alert').textContent()).toMatch(/Microphone access was denied/);
       await context.grantPermissions(['microphone']);
@@ -226,7 +226,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
         el.setAttribute('digits-timeout', '1000');
         el.addEventListener('digits', (e) => w.strings.push((e as CustomEvent).detail));
         // Composed and bubbling: seen on the document too.
-        document.addEventListener('listening-change', (e) => w.changes.push((e as CustomEvent).detail.listening));
+        document.addEventListener('listening-change', (e) => w.changes.push((e as CustomEvent<{ listening: boolean }>).detail.listening));
       });
       const digits = await listen(page, clips.length, (mic.seconds + 15) * 1000);
       expect(digits.map((d) => d.digit)).toEqual([4, 1, 7, 2, 9, 3, 0]);
@@ -280,7 +280,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
         const phone = document.getElementById('phone')!;
         phone.addEventListener('input', () => w.inputs++);
         phone.addEventListener('change', () => w.changes++);
-        document.getElementById('pin')!.addEventListener('digits', (e) => w.strings.push((e as CustomEvent).detail.digits));
+        document.getElementById('pin')!.addEventListener('digits', (e) => w.strings.push((e as CustomEvent<{ digits: string }>).detail.digits));
       });
       const state = () =>
         page.evaluate(() => {
@@ -316,9 +316,9 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
   it('serves an installable manifest with 192 and 512 px icons, maskable too', async () => {
     const server = await serveApp();
     try {
-      const manifest = await (await fetch(new URL('manifest.webmanifest', server.url))).json();
+      const manifest = (await (await fetch(new URL('manifest.webmanifest', server.url))).json()) as { icons: { src: string; sizes: string; purpose: string }[] };
       expect(manifest).toMatchObject({ name: 'Digit Listener', display: 'standalone' });
-      const icons = manifest.icons as { src: string; sizes: string; purpose: string }[];
+      const icons = manifest.icons;
       for (const size of ['192x192', '512x512']) {
         for (const purpose of ['any', 'maskable']) {
           const icon = icons.find((i) => i.sizes === size && i.purpose === purpose);
@@ -338,7 +338,10 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
   it('reports no digit for a sound that is not speech, then the digit that follows', async () => {
     // A chord (0.6 s), then a spoken digit: only the digit may be reported.
     const rate = 8000;
-    const chord = Float32Array.from({ length: rate * 0.6 }, (_, i) => 0.1 * (Math.sin((2 * Math.PI * 220 * i) / rate) + Math.sin((2 * Math.PI * 277 * i) / rate) + Math.sin((2 * Math.PI * 330 * i) / rate)));
+    const chord = Float32Array.from(
+      { length: rate * 0.6 },
+      (_, i) => 0.1 * (Math.sin((2 * Math.PI * 220 * i) / rate) + Math.sin((2 * Math.PI * 277 * i) / rate) + Math.sin((2 * Math.PI * 330 * i) / rate)),
+    );
     const path = join(dir, 'chord.wav');
     writeMicWav(path, concat(new Float32Array(4000), chord, new Float32Array(6400), fsddClip('3_nicolas_1').samples, new Float32Array(8000)), 48000);
     await withApp(chromiumArgs(path), async ({ browser, url }) => {

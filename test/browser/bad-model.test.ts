@@ -15,6 +15,7 @@ import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipSequence } from '../helpers/fsdd';
+import { readModelJson } from '../helpers/model-json';
 import { chromiumArgs, findChromium, writeMicWav } from './chromium';
 import { serveStatic } from './static-server';
 
@@ -28,7 +29,9 @@ const BAD = ['missing', 'truncated-weights', 'truncated-json', 'wrong-shape', 'o
 const PROBLEM: Record<(typeof BAD)[number], RegExp> = {
   missing: /failed with status code 404/,
   // Named as such (src/model/weights-check.ts), not as a tensor-shape error from inside tfjs.
-  'truncated-weights': new RegExp(`^weights are 1000 bytes but the manifest in model.json describes ${statSync(join(MODEL, 'weights.bin')).size} bytes \\(a truncated or wrong weights file\\)$`),
+  'truncated-weights': new RegExp(
+    `^weights are 1000 bytes but the manifest in model.json describes ${statSync(join(MODEL, 'weights.bin')).size} bytes \\(a truncated or wrong weights file\\)$`,
+  ),
   'truncated-json': /Failed to parse model JSON/,
   'wrong-shape': /input shape \[.*49.*\] does not match/,
   'other-frontend': /input shape \[, 98, 40, 1\] does not match its metadata's \[, 98, 64, 1\]/,
@@ -40,7 +43,7 @@ const failedUrl = (base: string, id: (typeof BAD)[number]) => `${base}bad/${id}/
 
 /** Writes `bad/<name>/` beside the package: the shipped model with one thing broken. */
 function writeBadModels(root: string): void {
-  const json = () => JSON.parse(readFileSync(join(MODEL, 'model.json'), 'utf8'));
+  const json = () => readModelJson(join(MODEL, 'model.json'));
   const write = (name: string, modelJson: string, weights = readFileSync(join(MODEL, 'weights.bin'))) => {
     mkdirSync(join(root, 'bad', name), { recursive: true });
     writeFileSync(join(root, 'bad', name, 'model.json'), modelJson);

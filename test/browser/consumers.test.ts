@@ -83,11 +83,7 @@ async function listen(browser: Browser, url: string, timeoutMs: number): Promise
 
 /** A run's story for a failure message. */
 function report(name: string, run: Run): string {
-  return [
-    `${name}: state ${run.state}, element message: ${JSON.stringify(run.message)}`,
-    `events: ${JSON.stringify(run.events)}`,
-    ...run.problems,
-  ].join('\n  ');
+  return [`${name}: state ${run.state}, element message: ${JSON.stringify(run.message)}`, `events: ${JSON.stringify(run.events)}`, ...run.problems].join('\n  ');
 }
 
 describe.skipIf(!chromiumPath)('zero-configuration installs of the packed package (Chromium)', () => {
@@ -126,16 +122,34 @@ describe.skipIf(!chromiumPath)('zero-configuration installs of the packed packag
       const run = await listen(browser, served.url, 25_000);
       console.log(`${consumer.name}: ${run.events.map((e) => `${e.type} ${JSON.stringify(e.detail)}`).join('; ') || 'no event'} after ${(run.ms / 1000).toFixed(1)} s`);
       const story = report(consumer.name, run);
-      expect(run.events.filter((e) => e.type === 'error'), story).toEqual([]);
-      expect(run.events.filter((e) => e.type === 'digit').map((e) => e.detail.digit), story).toEqual([digit]);
+      expect(
+        run.events.filter((e) => e.type === 'error'),
+        story,
+      ).toEqual([]);
+      expect(
+        run.events.filter((e) => e.type === 'digit').map((e) => e.detail.digit),
+        story,
+      ).toEqual([digit]);
       expect(run.simd, story).toBe(true);
       // Not one file from another origin (a CDN) or missing.
-      expect(run.requests.filter((url) => servedPath(served, url) === null && !/^(data|blob):/.test(url)), story).toEqual([]);
-      expect(run.problems.filter((p) => p.startsWith('HTTP') || p.startsWith('request failed')), story).toEqual([]);
+      expect(
+        run.requests.filter((url) => servedPath(served, url) === null && !/^(data|blob):/.test(url)),
+        story,
+      ).toEqual([]);
+      expect(
+        run.problems.filter((p) => p.startsWith('HTTP') || p.startsWith('request failed')),
+        story,
+      ).toEqual([]);
       const fetched = [...new Set(run.requests.map((url) => servedPath(served, url)).filter((p): p is string => p !== null))];
       // The recognizer's worker fetched a wasm binary and the model (the browser reports the worker's requests).
-      expect(fetched.some((p) => p.endsWith('.wasm')), story).toBe(true);
-      expect(fetched.some((p) => p.endsWith('.bin')), story).toBe(true);
+      expect(
+        fetched.some((p) => p.endsWith('.wasm')),
+        story,
+      ).toBe(true);
+      expect(
+        fetched.some((p) => p.endsWith('.bin')),
+        story,
+      ).toBe(true);
       return { run, fetched };
     } finally {
       await browser.close();
@@ -146,7 +160,9 @@ describe.skipIf(!chromiumPath)('zero-configuration installs of the packed packag
   /** A bundled app's output holds the package's model and wasm files, byte for byte (a soft check: the page runs anyway). */
   function expectRuntimeFilesEmitted(consumer: Consumer): void {
     const emitted = emittedRuntimeFiles(consumers, consumer);
-    const missing = Object.entries(emitted).filter(([, at]) => at === null).map(([file]) => file);
+    const missing = Object.entries(emitted)
+      .filter(([, at]) => at === null)
+      .map(([file]) => file);
     expect.soft(missing, `not emitted into the ${consumer.name} build: ${describeConsumer(consumers, consumer)}`).toEqual([]);
   }
 
@@ -156,10 +172,7 @@ describe.skipIf(!chromiumPath)('zero-configuration installs of the packed packag
     const { fetched } = await speaksItsDigit(consumer);
     const size = shippedSize(consumer.root);
     const session = sizeOf(consumer.root, fetched);
-    console.log(
-      `Vite app ships: all of dist/ ${formatSize(size.all)}; JavaScript ${formatSize(size.js)}; ` +
-        `fetched by the page to recognize one digit: ${formatSize(session)}`,
-    );
+    console.log(`Vite app ships: all of dist/ ${formatSize(size.all)}; JavaScript ${formatSize(size.js)}; ` + `fetched by the page to recognize one digit: ${formatSize(session)}`);
   }, 120_000);
 
   it('webpack 5 app (webpack defaults): builds without a warning about the package, the model and wasm files are in dist/, a spoken digit arrives', async () => {

@@ -60,11 +60,11 @@ describe('the package', () => {
   }
 
   it('describes its whole API in custom-elements.json, named in package.json', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { customElements: string; exports: Record<string, { import?: string }> };
     expect(pkg.customElements).toBe('custom-elements.json');
     expect(pkg.exports['.'].import).toBe('./lib/digit-listener.js');
-    const manifest = JSON.parse(readFileSync(join(ROOT, pkg.customElements), 'utf8'));
-    const element = manifest.modules.flatMap((m: { declarations?: ManifestElement[] }) => m.declarations ?? []).find((d: ManifestElement) => d.tagName === 'digit-listener') as ManifestElement;
+    const manifest = JSON.parse(readFileSync(join(ROOT, pkg.customElements), 'utf8')) as { modules: { declarations?: ManifestElement[] }[] };
+    const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'digit-listener') as ManifestElement;
     expect(element).toBeDefined();
     const names = (list: { name: string }[]) => list.map((x) => x.name).sort();
     expect(names(element.attributes)).toEqual(
@@ -78,51 +78,63 @@ describe('the package', () => {
     for (const m of ['start', 'stop', 'value', 'checkValidity', 'continuous', 'confidenceThreshold', 'modelSrc', 'wasmPath']) expect(publicMembers).toContain(m);
   });
 
-  it.skipIf(!chromiumPath)('works from the plain HTML example: digit strings, slot label, re-import, subclassing, no axe violations', async () => {
-    await withExample('plain/', ['4_george_0', '1_jackson_1'], 0.3, 48000, async (page) => {
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      expect(await axeViolations(page)).toEqual([]);
-      // The slotted label names the button.
-      await page.locator('digit-listener').getByRole('button', { name: 'Listen' }).click();
-      await expect.poll(() => page.locator('#number').textContent(), { timeout: 20_000 }).toBe('41');
-      // Model and wasm came from beside the module, SIMD on.
-      expect(await page.evaluate(() => (document.querySelector('digit-listener') as unknown as { backend: { simd: boolean } }).backend.simd)).toBe(true);
-      // A second copy of the registering module does not throw; the class registers under any name.
-      // (A string, so the test runner does not rewrite the dynamic imports.)
-      const result = await page.evaluate(`(async () => {
+  it.skipIf(!chromiumPath)(
+    'works from the plain HTML example: digit strings, slot label, re-import, subclassing, no axe violations',
+    async () => {
+      await withExample('plain/', ['4_george_0', '1_jackson_1'], 0.3, 48000, async (page) => {
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        expect(await axeViolations(page)).toEqual([]);
+        // The slotted label names the button.
+        await page.locator('digit-listener').getByRole('button', { name: 'Listen' }).click();
+        await expect.poll(() => page.locator('#number').textContent(), { timeout: 20_000 }).toBe('41');
+        // Model and wasm came from beside the module, SIMD on.
+        expect(await page.evaluate(() => (document.querySelector('digit-listener') as unknown as { backend: { simd: boolean } }).backend.simd)).toBe(true);
+        // A second copy of the registering module does not throw; the class registers under any name.
+        // (A string, so the test runner does not rewrite the dynamic imports.)
+        const result = await page.evaluate(`(async () => {
         await import('/lib/digit-listener.js?second-copy');
         const { DigitListener } = await import('/lib/digit-listener-class.js');
         customElements.define('my-digits', class extends DigitListener {});
         return document.createElement('my-digits') instanceof DigitListener;
       })()`);
-      expect(result).toBe(true);
-      expect(errors).toEqual([]);
-    });
-  }, 120_000);
+        expect(result).toBe(true);
+        expect(errors).toEqual([]);
+      });
+    },
+    120_000,
+  );
 
-  it.skipIf(!chromiumPath)('kiosk PIN example: four spoken digits submit the form by themselves', async () => {
-    // 0.4 s apart (closer strings: see the README's note on digit strings).
-    await withExample('pin/', ['7_lucas_2', '2_george_4', '9_theo_4', '3_yweweler_0'], 0.4, 44100, async (page) => {
-      await page.evaluate(() => window.addEventListener('pin-submitted', (e) => ((window as unknown as { pin: string }).pin = (e as CustomEvent).detail)));
-      expect(await axeViolations(page)).toEqual([]);
-      await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
-      await page.waitForFunction(() => 'pin' in window, undefined, { timeout: 20_000 });
-      expect(await page.evaluate(() => (window as unknown as { pin: string }).pin)).toBe('7293');
-      expect(await page.locator('#result').textContent()).toBe('Submitted a PIN of 4 digits.');
-      expect(await page.locator('digit-listener').getAttribute('state')).toBe('idle');
-      // "Start over" resets the field: the form is invalid again.
-      await page.getByRole('button', { name: 'Start over' }).click();
-      expect(await page.evaluate(() => (document.getElementById('pin-form') as HTMLFormElement).checkValidity())).toBe(false);
-    });
-  }, 120_000);
+  it.skipIf(!chromiumPath)(
+    'kiosk PIN example: four spoken digits submit the form by themselves',
+    async () => {
+      // 0.4 s apart (closer strings: see the README's note on digit strings).
+      await withExample('pin/', ['7_lucas_2', '2_george_4', '9_theo_4', '3_yweweler_0'], 0.4, 44100, async (page) => {
+        await page.evaluate(() => window.addEventListener('pin-submitted', (e) => ((window as unknown as { pin: string }).pin = (e as CustomEvent<string>).detail)));
+        expect(await axeViolations(page)).toEqual([]);
+        await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
+        await page.waitForFunction(() => 'pin' in window, undefined, { timeout: 20_000 });
+        expect(await page.evaluate(() => (window as unknown as { pin: string }).pin)).toBe('7293');
+        expect(await page.locator('#result').textContent()).toBe('Submitted a PIN of 4 digits.');
+        expect(await page.locator('digit-listener').getAttribute('state')).toBe('idle');
+        // "Start over" resets the field: the form is invalid again.
+        await page.getByRole('button', { name: 'Start over' }).click();
+        expect(await page.evaluate(() => (document.getElementById('pin-form') as HTMLFormElement).checkValidity())).toBe(false);
+      });
+    },
+    120_000,
+  );
 
-  it.skipIf(!chromiumPath)('React example: the app sees each digit and each spoken number through the events', async () => {
-    await withExample('react/dist/', ['5_lucas_0', '8_nicolas_1', '0_jackson_4'], 0.35, 48000, async (page) => {
-      expect(await axeViolations(page)).toEqual([]);
-      await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
-      await expect.poll(() => page.locator('#numbers li').allTextContents(), { timeout: 20_000 }).toEqual(['580']);
-      expect(await page.locator('#hearing').textContent()).toBe('');
-    });
-  }, 120_000);
+  it.skipIf(!chromiumPath)(
+    'React example: the app sees each digit and each spoken number through the events',
+    async () => {
+      await withExample('react/dist/', ['5_lucas_0', '8_nicolas_1', '0_jackson_4'], 0.35, 48000, async (page) => {
+        expect(await axeViolations(page)).toEqual([]);
+        await page.locator('digit-listener').getByRole('button', { name: 'Start' }).click();
+        await expect.poll(() => page.locator('#numbers li').allTextContents(), { timeout: 20_000 }).toEqual(['580']);
+        expect(await page.locator('#hearing').textContent()).toBe('');
+      });
+    },
+    120_000,
+  );
 });

@@ -72,7 +72,10 @@ describe.skipIf(!chromiumPath)('privacy and safety of the app in headless Chromi
         (setTimeout as unknown as (code: string, ms: number) => void)('window.__evalRan = true', 0);
         await new Promise((r) => setTimeout(r, 100));
         const evalRefused = !(window as unknown as { __evalRan?: boolean }).__evalRan;
-        const fetchRefused = await fetch('https://example.com/upload', { method: 'POST', body: 'audio' }).then(() => false, () => true);
+        const fetchRefused = await fetch('https://example.com/upload', { method: 'POST', body: 'audio' }).then(
+          () => false,
+          () => true,
+        );
         return { inline: !(window as unknown as { __inlineRan?: boolean }).__inlineRan, evalRefused, fetchRefused };
       });
       expect(refused).toEqual({ inline: true, evalRefused: true, fetchRefused: true });

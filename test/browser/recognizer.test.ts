@@ -138,7 +138,10 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
     // 3 s of silence first: the reload happens before the digit is said.
     await withPage({ names: ['8_theo_1'], gaps: [], leadS: 3 }, async (page) => {
       const result = await page.evaluate(async () => {
-        const w = window as unknown as { seen: Seen; recognizer: { start(): Promise<void>; setOptions(o: object): Promise<void>; stop(): Promise<void>; backend: object; state: string } };
+        const w = window as unknown as {
+          seen: Seen;
+          recognizer: { start(): Promise<void>; setOptions(o: object): Promise<void>; stop(): Promise<void>; backend: object; state: string };
+        };
         await w.recognizer.start();
         const before = w.recognizer.backend;
         // The same shipped model, from another URL: a reload, not the cached worker.
@@ -166,11 +169,20 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
           buffer.copyToChannel(new Float32Array(one), 0);
           buffer.copyToChannel(new Float32Array(one), 1);
           const fromBuffer = await r.recognize(buffer);
-          const noRate = await r.recognize(new Float32Array(one)).then(() => 'accepted', (e: Error) => `${e.name}: ${e.message}`);
-          const badRate = await r.recognize(new Float32Array(one), 2_000_000).then(() => 'accepted', (e: { code: string }) => e.code);
+          const noRate = await r.recognize(new Float32Array(one)).then(
+            () => 'accepted',
+            (e: Error) => `${e.name}: ${e.message}`,
+          );
+          const badRate = await r.recognize(new Float32Array(one), 2_000_000).then(
+            () => 'accepted',
+            (e: { code: string }) => e.code,
+          );
           // A new model URL after a successful load is used, not ignored: the next call loads it.
           await r.setOptions({ modelUrl: '/nowhere/model.json' });
-          const moved = await r.recognize(new Float32Array(one), 8000).then(() => 'accepted', (e: Error) => e.message);
+          const moved = await r.recognize(new Float32Array(one), 8000).then(
+            () => 'accepted',
+            (e: Error) => e.message,
+          );
           return { samples: samples.text, sources: samples.digits.map((d) => d.source), fromBuffer: fromBuffer.text, noRate, badRate, moved };
         },
         { two: Array.from(two), one: Array.from(one.samples) },

@@ -73,7 +73,7 @@ async function collectEvents(page: Page): Promise<void> {
     w.changes = [];
     const el = document.querySelector('digit-listener')!;
     el.addEventListener('error', (e) => w.errors.push((e as unknown as CustomEvent).detail));
-    el.addEventListener('listening-change', (e) => w.changes.push((e as CustomEvent).detail.listening));
+    el.addEventListener('listening-change', (e) => w.changes.push((e as CustomEvent<{ listening: boolean }>).detail.listening));
   });
 }
 
@@ -114,7 +114,7 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
         await element.getByRole('button', { name: i === 0 ? 'Start' : 'Try again' }).click();
         await expect.poll(() => element.getAttribute('state')).toBe('error');
         await expect.poll(() => element.getByRole('alert').textContent()).toMatch(c.text);
-        expect((await errorsOf(page)).at(-1)).toMatchObject({ code: c.code, message: expect.stringMatching(c.text) });
+        expect((await errorsOf(page)).at(-1)).toMatchObject({ code: c.code, message: expect.stringMatching(c.text) as string });
       }
       expect(await errorsOf(page)).toHaveLength(cases.length);
       expect(await changesOf(page)).toEqual([]); // never listening
@@ -137,7 +137,7 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
       const element = page.locator('digit-listener');
       await element.getByRole('button', { name: 'Start' }).click();
       await expect.poll(() => element.getAttribute('state')).toBe('error');
-      expect(await errorsOf(page)).toEqual([{ code: 'no-device', message: expect.stringMatching(/No microphone was found/) }]);
+      expect(await errorsOf(page)).toEqual([{ code: 'no-device', message: expect.stringMatching(/No microphone was found/) as string }]);
     });
   }, 120_000);
   it('a microphone that goes away mid-stream (track ended): says so, fires device-lost, and a retry listens again', async () => {
@@ -150,7 +150,7 @@ describe.skipIf(!chromiumPath)('reliability of <digit-listener> in headless Chro
       await page.evaluate(() => (window as unknown as { __streams: MediaStream[] }).__streams[0].getAudioTracks()[0].stop());
       await expect.poll(() => element.getAttribute('state'), { timeout: 3000 }).toBe('error');
       await expect.poll(() => element.getByRole('alert').textContent()).toMatch(/microphone.*stopped.*unplugged/i);
-      expect(await errorsOf(page)).toEqual([{ code: 'device-lost', message: expect.stringMatching(/stopped/) }]);
+      expect(await errorsOf(page)).toEqual([{ code: 'device-lost', message: expect.stringMatching(/stopped/) as string }]);
       expect(await changesOf(page)).toEqual([true, false]);
       expect(await digitsOf(page)).toEqual([7]);
       // Plugged back in: a new track (the fake device plays its file from the start again).

@@ -88,7 +88,13 @@ describe.skipIf(!chromiumPath)('every common sample rate in headless Chromium (p
     writeFileSync(source, encodeWav16(signal, 8000));
     seconds = signal.length / 8000;
     const half = join(dir, 'source-8k-half.wav');
-    writeFileSync(half, encodeWav16(signal.map((v) => v / 2), 8000));
+    writeFileSync(
+      half,
+      encodeWav16(
+        signal.map((v) => v / 2),
+        8000,
+      ),
+    );
     [reference.full, reference.half] = await cliRecognize([source, half]);
     await buildAppOnce();
   }, 240_000);
@@ -119,7 +125,9 @@ describe.skipIf(!chromiumPath)('every common sample rate in headless Chromium (p
     const h = heard!;
     const context = contextRate ? `AudioContext forced to ${contextRate} Hz` : 'default AudioContext';
     const t = timingError(h.times, reference[layout === 'mono' ? 'full' : 'half']);
-    table.push(`  ${describeFormat(rate, layout).padEnd(37)} ${context.padEnd(31)} context ${h.contextRates.join(',')} Hz, track ${h.track.sampleRate} Hz × ${h.track.channelCount} ch: ${h.digits.join(' ') || '(none)'}, times ±${t} ms`);
+    table.push(
+      `  ${describeFormat(rate, layout).padEnd(37)} ${context.padEnd(31)} context ${h.contextRates.join(',')} Hz, track ${h.track.sampleRate} Hz × ${h.track.channelCount} ch: ${h.digits.join(' ') || '(none)'}, times ±${t} ms`,
+    );
     return h;
   }
 

@@ -18,24 +18,34 @@ const TYPES: Record<string, string> = {
  */
 export async function serveStatic(root: string): Promise<{ url: string; close: () => Promise<void> }> {
   const base = resolve(root);
-  const server: Server = createServer(async (req, res) => {
-    const path = normalize(join(base, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    if (!path.startsWith(base)) return void res.writeHead(403).end();
+  // Not an async handler: node:http ignores the promise, so a rejection would go unhandled.
+  const server: Server = createServer((req, res) => {
+    let path: string;
     try {
-      const body = await readFile(path.endsWith('/') ? join(path, 'index.html') : path);
-      res.writeHead(200, {
-        'Content-Type': TYPES[extname(path)] ?? (path.endsWith('/') ? TYPES['.html'] : 'application/octet-stream'),
-        ...CROSS_ORIGIN_ISOLATION_HEADERS,
-      });
-      res.end(body);
+      path = normalize(join(base, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     } catch {
-      res.writeHead(404).end();
+      return void res.writeHead(400).end(); // malformed percent-encoding
     }
+    if (!path.startsWith(base)) return void res.writeHead(403).end();
+    readFile(path.endsWith('/') ? join(path, 'index.html') : path).then(
+      (body) => {
+        res.writeHead(200, {
+          'Content-Type': TYPES[extname(path)] ?? (path.endsWith('/') ? TYPES['.html'] : 'application/octet-stream'),
+          ...CROSS_ORIGIN_ISOLATION_HEADERS,
+        });
+        res.end(body);
+      },
+      () => res.writeHead(404).end(),
+    );
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

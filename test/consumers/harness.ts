@@ -207,7 +207,13 @@ export function sizeOf(root: string, paths: readonly string[]): SizeTotals {
 /** What `root` (a built app's output) ships: every file, and the .js/.mjs files alone. */
 export function shippedSize(root: string): ShippedSize {
   const files = filesBelow(root);
-  return { all: sizeOf(root, files), js: sizeOf(root, files.filter((f) => /\.m?js$/.test(f))) };
+  return {
+    all: sizeOf(root, files),
+    js: sizeOf(
+      root,
+      files.filter((f) => /\.m?js$/.test(f)),
+    ),
+  };
 }
 
 /** `n` bytes in KB with one decimal. */

@@ -56,12 +56,24 @@ export function writeBadWavs(dir: string, name: (kind: string) => string = (k) =
 
   add('truncated', clip.slice(0, data + 8 + 1000), new RegExp(`^truncated data chunk \\(claims ${dataSize} bytes, has 1000\\)$`));
   add('header-cut', clip.slice(0, 30), /^truncated fmt chunk \(claims 16 bytes, has 10\)$/);
-  add('wrong-header', patched((b) => b.set([0x41, 0x56, 0x49, 0x20], 8)), /^not a RIFF\/WAVE file$/); // "AVI "
-  add('rifx', patched((b) => (b[3] = 0x58)), /^unsupported container RIFX/);
+  add(
+    'wrong-header',
+    patched((b) => b.set([0x41, 0x56, 0x49, 0x20], 8)),
+    /^not a RIFF\/WAVE file$/,
+  ); // "AVI "
+  add(
+    'rifx',
+    patched((b) => (b[3] = 0x58)),
+    /^unsupported container RIFX/,
+  );
   add('zero-length-data', patched((_, v) => v.setUint32(data + 4, 0, true)).slice(0, data + 8), /^no audio data \(0 samples\)$/);
   add('empty', new Uint8Array(0), /^empty input \(0 bytes\)$/);
   add('not-a-wav', 'ID3\u0004\u0000 this is an MP3 tag, not a WAV file at all', /^not a RIFF\/WAVE file$/);
-  add('huge-size', patched((_, v) => v.setUint32(data + 4, 0xffffffff, true)), new RegExp(`^truncated data chunk \\(claims 4294967295 bytes, has ${dataSize}\\)$`));
+  add(
+    'huge-size',
+    patched((_, v) => v.setUint32(data + 4, 0xffffffff, true)),
+    new RegExp(`^truncated data chunk \\(claims 4294967295 bytes, has ${dataSize}\\)$`),
+  );
 
   // Float files via sox, then one NaN / one +Infinity sample written into the audio.
   const float = (kind: string, value: number) => {

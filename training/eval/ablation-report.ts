@@ -13,7 +13,6 @@ export interface AblationReport {
   readonly variants: { name: string; without: string; flags: string[]; scores: SetScore[] }[];
 }
 
-
 /**
  * The ablation table: per set, the full recipe's figure, then per variant what removing that
  * augmentation changes it by (points; false digits per 10 minutes for running speech). For

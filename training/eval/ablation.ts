@@ -80,18 +80,45 @@ const fail = (message: string): never => {
 async function main(): Promise<void> {
   const started = performance.now();
   await initWasmBackend();
-  const speaker = args.speaker!;
+  const speaker = args.speaker;
   const only = args.only?.split(',');
   const variants = only ? only.map((name) => ABLATION_VARIANTS.find((v) => v.name === name) ?? fail(`--only: no variant ${name}`)) : ABLATION_VARIANTS;
-  const sc = existsSync(args['speech-commands']!) ? resolve(args['speech-commands']!) : undefined;
-  const sets = [...standardSets(args.data!, args.synth!, args.cache!, speaker, sc), speakerSet(args.data!, speaker, `FSDD ${speaker}, unseen speaker (all clips)`)];
-  const report: AblationReport = { epochs: Number(args.epochs), baseFlags: BASE_FLAGS, confidenceThreshold: Number(args.threshold), speaker, createdAt: new Date().toISOString(), variants: [] };
+  const sc = existsSync(args['speech-commands']) ? resolve(args['speech-commands']) : undefined;
+  const sets = [...standardSets(args.data, args.synth, args.cache, speaker, sc), speakerSet(args.data, speaker, `FSDD ${speaker}, unseen speaker (all clips)`)];
+  const report: AblationReport = {
+    epochs: Number(args.epochs),
+    baseFlags: BASE_FLAGS,
+    confidenceThreshold: Number(args.threshold),
+    speaker,
+    createdAt: new Date().toISOString(),
+    variants: [],
+  };
   for (const variant of variants) {
     const dir = resolve('.cache/ablation', variant.name);
     if (!existsSync(join(dir, 'model.json'))) {
       const t0 = performance.now();
       console.log(`training ${variant.name} (without ${variant.without}), ${args.epochs} epochs → ${dir}`);
-      await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args.epochs!, '--out', dir, '--data', args.data!, '--synth', args.synth!, ...BASE_FLAGS, ...variant.flags], { maxBuffer: 64 << 20 });
+      await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'training/train.ts',
+          '--exclude-speaker',
+          speaker,
+          '--epochs',
+          args.epochs,
+          '--out',
+          dir,
+          '--data',
+          args.data,
+          '--synth',
+          args.synth,
+          ...BASE_FLAGS,
+          ...variant.flags,
+        ],
+        { maxBuffer: 64 << 20 },
+      );
       console.log(`  trained in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
     }
     const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
@@ -104,9 +131,9 @@ async function main(): Promise<void> {
     classifier.dispose();
     report.variants.push({ ...variant, scores });
     // Written after every variant, so an interrupted run keeps what it measured.
-    mkdirSync(args.out!, { recursive: true });
-    writeFileSync(join(args.out!, 'ablation.json'), `${JSON.stringify(report, null, 1)}\n`);
-    writeFileSync(join(args.out!, 'ablation.md'), ablationMarkdown(report));
+    mkdirSync(args.out, { recursive: true });
+    writeFileSync(join(args.out, 'ablation.json'), `${JSON.stringify(report, null, 1)}\n`);
+    writeFileSync(join(args.out, 'ablation.md'), ablationMarkdown(report));
   }
   console.log(`wrote ${args.out}/ablation.md, ablation.json (${((performance.now() - started) / 60000).toFixed(1)} min)`);
 }

@@ -150,7 +150,12 @@ export function planGluedSpeechCommandsStrings(speechCommandsDir: string): Glued
   const random = new Random(13_016);
   const sampleRate = 16000;
   return gluedLengths(random).map((length, i) => {
-    const words = drawWords(length, pool, random).map((c) => ({ path: c.path, digit: c.digit, speaker: c.speaker, levelDb: random.uniform(-GLUED_LEVEL_SPREAD_DB, GLUED_LEVEL_SPREAD_DB) }));
+    const words = drawWords(length, pool, random).map((c) => ({
+      path: c.path,
+      digit: c.digit,
+      speaker: c.speaker,
+      levelDb: random.uniform(-GLUED_LEVEL_SPREAD_DB, GLUED_LEVEL_SPREAD_DB),
+    }));
     const gaps = words.slice(1).map(() => gapSamples(random, sampleRate));
     return withFile(i, { digits: words.map((w) => w.digit).join(''), words, gaps, pad: Math.round(GLUED_PAD_SECONDS * sampleRate), sampleRate });
   });

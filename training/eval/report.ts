@@ -46,7 +46,10 @@ function confusionSvg(confusion: number[][]): string {
   );
   const axes =
     labels.map((l, p) => `<text x="${30 + p * cell + cell / 2}" y="14" text-anchor="middle" font-size="11">${l}</text>`).join('') +
-    labels.slice(0, 10).map((l, t) => `<text x="20" y="${20 + t * cell + 17}" text-anchor="end" font-size="11">${l}</text>`).join('');
+    labels
+      .slice(0, 10)
+      .map((l, t) => `<text x="20" y="${20 + t * cell + 17}" text-anchor="end" font-size="11">${l}</text>`)
+      .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${40 + 11 * cell}" height="${30 + 10 * cell}" role="img" aria-label="confusion matrix: rows true digit, columns predicted (– none)">${axes}${body}</svg>`;
 }
 
@@ -62,10 +65,16 @@ function lineSvg(title: string, xs: number[], series: { name: string; ys: number
   const Y = (y: number) => h - bottom - ((y - yMin) / (yMax - yMin || 1)) * (h - bottom - 20);
   const grid = [0, 0.25, 0.5, 0.75, 1]
     .map((f) => yMin + f * (yMax - yMin))
-    .map((y) => `<line x1="${left}" x2="${w - 10}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${left - 4}" y="${Y(y) + 4}" text-anchor="end" font-size="10">${Math.abs(yMax) <= 1 ? `${Math.round(y * 100)}%` : y.toFixed(2)}</text>`)
+    .map(
+      (y) =>
+        `<line x1="${left}" x2="${w - 10}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${left - 4}" y="${Y(y) + 4}" text-anchor="end" font-size="10">${Math.abs(yMax) <= 1 ? `${Math.round(y * 100)}%` : y.toFixed(2)}</text>`,
+    )
     .join('');
   const every = Math.ceil(xs.length / 10);
-  const xTicks = xs.filter((_, i) => i % every === 0 || i === xs.length - 1).map((x) => `<text x="${X(x)}" y="${h - bottom + 14}" text-anchor="middle" font-size="10">${x}</text>`).join('');
+  const xTicks = xs
+    .filter((_, i) => i % every === 0 || i === xs.length - 1)
+    .map((x) => `<text x="${X(x)}" y="${h - bottom + 14}" text-anchor="middle" font-size="10">${x}</text>`)
+    .join('');
   const lines = series
     .map((s, k) => {
       const points = s.ys.map((y, i) => `${X(xs[i])},${Y(y)}`).join(' ');
@@ -88,10 +97,24 @@ function tradeoffSvg(title: string, thresholds: number[], accuracy: number[], fa
   const yMin = Math.max(0, Math.floor(Math.min(...accuracy) * 10) / 10 - 0.1);
   const X = (x: number) => left + (x / xMax) * (w - left - 16);
   const Y = (y: number) => h - bottom - ((y - yMin) / (1 - yMin)) * (h - bottom - 14);
-  const yGrid = [0, 0.25, 0.5, 0.75, 1].map((f) => yMin + f * (1 - yMin)).map((y) => `<line x1="${left}" x2="${w - 16}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${left - 4}" y="${Y(y) + 4}" text-anchor="end" font-size="10">${Math.round(y * 100)}%</text>`).join('');
-  const xGrid = [0, 0.25, 0.5, 0.75, 1].map((f) => f * xMax).map((x) => `<text x="${X(x)}" y="${h - bottom + 14}" text-anchor="middle" font-size="10">${xIsRate ? `${(x * 100).toFixed(1)}%` : x.toFixed(1)}</text>`).join('');
+  const yGrid = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => yMin + f * (1 - yMin))
+    .map(
+      (y) =>
+        `<line x1="${left}" x2="${w - 16}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${left - 4}" y="${Y(y) + 4}" text-anchor="end" font-size="10">${Math.round(y * 100)}%</text>`,
+    )
+    .join('');
+  const xGrid = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => f * xMax)
+    .map((x) => `<text x="${X(x)}" y="${h - bottom + 14}" text-anchor="middle" font-size="10">${xIsRate ? `${(x * 100).toFixed(1)}%` : x.toFixed(1)}</text>`)
+    .join('');
   const points = thresholds.map((_, i) => `${X(falseAccepts[i])},${Y(accuracy[i])}`).join(' ');
-  const marks = thresholds.map((t, i) => `<circle cx="${X(falseAccepts[i])}" cy="${Y(accuracy[i])}" r="3" fill="#0b57d0"/><text x="${X(falseAccepts[i]) + 5}" y="${Y(accuracy[i]) - 5}" font-size="10">${t}</text>`).join('');
+  const marks = thresholds
+    .map(
+      (t, i) =>
+        `<circle cx="${X(falseAccepts[i])}" cy="${Y(accuracy[i])}" r="3" fill="#0b57d0"/><text x="${X(falseAccepts[i]) + 5}" y="${Y(accuracy[i]) - 5}" font-size="10">${t}</text>`,
+    )
+    .join('');
   return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}">${yGrid}${xGrid}<polyline fill="none" stroke="#0b57d0" stroke-width="2" points="${points}"/>${marks}<text x="${w / 2}" y="${h - 2}" text-anchor="middle" font-size="11">${esc(xLabel)}</text></svg><figcaption>${esc(title)}</figcaption></figure>`;
 }
 
@@ -103,7 +126,13 @@ function setRows(s: SetScore): string[][] {
     case 'non-digits':
       return [[s.name, String(s.files), `false accepts ${pct(s.falseAcceptRate)}`]];
     case 'running-speech':
-      return [[s.name, String(s.files), `${(s.falseDigitsPer10Min ?? 0).toFixed(1)} false digits / 10 min (${((s.audioSeconds ?? 0) / 60).toFixed(1)} min of audio); ${pct(s.falseAcceptRate)} of sentences with a digit`]];
+      return [
+        [
+          s.name,
+          String(s.files),
+          `${(s.falseDigitsPer10Min ?? 0).toFixed(1)} false digits / 10 min (${((s.audioSeconds ?? 0) / 60).toFixed(1)} min of audio); ${pct(s.falseAcceptRate)} of sentences with a digit`,
+        ],
+      ];
     case 'strings': {
       const rates = (x: { exactStringRate: number; digitErrorRate: number }) => `exact ${pct(x.exactStringRate)}, digit error rate ${pct(x.digitErrorRate)}`;
       return [[s.name, String(s.files), s.strings ? rates(s.strings) : '–'], ...(s.stringsByLength ?? []).map((b) => [`  ${b.lengths} digits`, String(b.files), rates(b)])];
@@ -131,7 +160,8 @@ export function writeEvalReport(dir: string, r: EvalReport): void {
         rows: r.thresholds.sets.map((s) => [figureName(s.kind) ? `${s.name} (${figureName(s.kind)})` : s.name, ...s.values.map((v) => formatFigure(s.kind, v))]),
       }
     : undefined;
-  const table = (t: { header: string[]; rows: string[][] }) => `| ${t.header.join(' | ')} |\n|${t.header.map(() => '---').join('|')}|\n${t.rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n`;
+  const table = (t: { header: string[]; rows: string[][] }) =>
+    `| ${t.header.join(' | ')} |\n|${t.header.map(() => '---').join('|')}|\n${t.rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n`;
   const htmlTable = (t: { header: string[]; rows: string[][] }) =>
     `<table><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${t.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
   const md = `# Evaluation: ${r.model}
@@ -153,11 +183,32 @@ ${sweep ? `\n## Confidence threshold trade-off\n\nThe same detections scored at 
   const clean = r.sets.find((s) => s.name.startsWith('FSDD official test'));
   const snrChart =
     noise.length > 0
-      ? lineSvg('Accuracy vs SNR (office noise, unseen in training)', [...noise.map((s) => s.snrDb!), ...(clean ? [40] : [])], [{ name: 'FSDD test (40 = clean)', colour: '#0b57d0', ys: [...noise.map((s) => s.accuracy!), ...(clean ? [clean.accuracy!] : [])] }], 0, 1, 'SNR, dB')
+      ? lineSvg(
+          'Accuracy vs SNR (office noise, unseen in training)',
+          [...noise.map((s) => s.snrDb!), ...(clean ? [40] : [])],
+          [{ name: 'FSDD test (40 = clean)', colour: '#0b57d0', ys: [...noise.map((s) => s.accuracy!), ...(clean ? [clean.accuracy!] : [])] }],
+          0,
+          1,
+          'SNR, dB',
+        )
       : '';
   const curve = r.training?.length
-    ? lineSvg('Training curve', r.training.map((e) => e.epoch), [{ name: 'validation accuracy', colour: '#0b57d0', ys: r.training.map((e) => e.validationAccuracy) }], 0, 1, 'epoch') +
-      lineSvg('Training loss', r.training.map((e) => e.epoch), [{ name: 'loss', colour: '#b3261e', ys: r.training.map((e) => e.loss) }], 0, Math.max(...r.training.map((e) => e.loss)), 'epoch')
+    ? lineSvg(
+        'Training curve',
+        r.training.map((e) => e.epoch),
+        [{ name: 'validation accuracy', colour: '#0b57d0', ys: r.training.map((e) => e.validationAccuracy) }],
+        0,
+        1,
+        'epoch',
+      ) +
+      lineSvg(
+        'Training loss',
+        r.training.map((e) => e.epoch),
+        [{ name: 'loss', colour: '#b3261e', ys: r.training.map((e) => e.loss) }],
+        0,
+        Math.max(...r.training.map((e) => e.loss)),
+        'epoch',
+      )
     : '';
   // The operating curves: real held-out digits against real held-out words and against read sentences.
   const series = (name: string) => r.thresholds?.sets.find((x) => x.name === name)?.values;
@@ -166,8 +217,24 @@ ${sweep ? `\n## Confidence threshold trade-off\n\nThe same detections scored at 
   const sentences = r.thresholds?.sets.find((x) => x.kind === 'running-speech')?.values;
   const tradeoff =
     r.thresholds && realDigits && realWords
-      ? tradeoffSvg('Real held-out speakers: digit accuracy vs false accepts on their non-digit words, per confidence threshold', r.thresholds.thresholds, realDigits, realWords, 'false accepts (Speech Commands non-digit words)', true) +
-        (sentences ? tradeoffSvg('Digit accuracy (real held-out speakers) vs false digits in sentences read by held-out voices, per threshold', r.thresholds.thresholds, realDigits, sentences, 'false digits per 10 min of sentences', false) : '')
+      ? tradeoffSvg(
+          'Real held-out speakers: digit accuracy vs false accepts on their non-digit words, per confidence threshold',
+          r.thresholds.thresholds,
+          realDigits,
+          realWords,
+          'false accepts (Speech Commands non-digit words)',
+          true,
+        ) +
+        (sentences
+          ? tradeoffSvg(
+              'Digit accuracy (real held-out speakers) vs false digits in sentences read by held-out voices, per threshold',
+              r.thresholds.thresholds,
+              realDigits,
+              sentences,
+              'false digits per 10 min of sentences',
+              false,
+            )
+          : '')
       : '';
   const matrices = r.sets
     .filter((s) => s.confusion)

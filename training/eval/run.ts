@@ -76,19 +76,20 @@ const speechCommandsDir = args['speech-commands'] ?? (existsSync(DEFAULT_SPEECH_
  */
 function losoRecipeKey(): string {
   const hash = createHash('sha256');
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []));
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []));
   // training/eval/ scores models; it does not make them.
   const sources = ['training', 'src/frontend', 'src/vad', 'src/pipeline', 'src/model'].flatMap(walk).filter((f) => !f.startsWith(join('training', 'eval')));
   for (const file of sources.sort()) hash.update(file).update(readFileSync(file));
-  const manifest = join(args.synth!, 'manifest.json');
+  const manifest = join(args.synth, 'manifest.json');
   if (existsSync(manifest)) hash.update(readFileSync(manifest));
-  hash.update(JSON.stringify([resolve(args.data!), speechCommandsDir && resolve(speechCommandsDir), args['loso-epochs']]));
+  hash.update(JSON.stringify([resolve(args.data), speechCommandsDir && resolve(speechCommandsDir), args['loso-epochs']]));
   return hash.digest('hex').slice(0, 16);
 }
 
 /** Trains (if needed) and scores the six leave-one-speaker-out folds. */
 async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
-  const clips = listFsdd(resolve(args.data!));
+  const clips = listFsdd(resolve(args.data));
   const speakers = [...new Set(clips.map((c) => c.speaker))].sort();
   const folds: NonNullable<EvalReport['loso']> = [];
   const recipe = losoRecipeKey();
@@ -99,9 +100,13 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
   const trainFolds = async () => {
     for (let speaker = missing.shift(); speaker; speaker = missing.shift()) {
       console.log(`training the fold without ${speaker} (${args['loso-epochs']} epochs) → ${foldDir(speaker)}`);
-      const synth = existsSync(join(args.synth!, 'manifest.json')) ? ['--synth', args.synth!] : ['--no-synth'];
+      const synth = existsSync(join(args.synth, 'manifest.json')) ? ['--synth', args.synth] : ['--no-synth'];
       const sc = speechCommandsDir ? ['--speech-commands', speechCommandsDir] : ['--no-speech-commands'];
-      await run(process.execPath, ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs']!, '--out', foldDir(speaker), '--data', args.data!, ...synth, ...sc], { maxBuffer: 64 << 20 });
+      await run(
+        process.execPath,
+        ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs'], '--out', foldDir(speaker), '--data', args.data, ...synth, ...sc],
+        { maxBuffer: 64 << 20 },
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Number(args['loso-parallel'])) }, trainFolds));
@@ -109,7 +114,12 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
     const dir = foldDir(speaker);
     const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
     // Fold models are word models: the shipped string model heard every FSDD speaker, so folds read word by word.
-    const score = await recognizeSet(speakerSet(args.data!, speaker, `FSDD ${speaker} (fold without him)`), { word: classifier, strings: null }, confidenceThreshold, THRESHOLD_SWEEP);
+    const score = await recognizeSet(
+      speakerSet(args.data, speaker, `FSDD ${speaker} (fold without him)`),
+      { word: classifier, strings: null },
+      confidenceThreshold,
+      THRESHOLD_SWEEP,
+    );
     folds.push({ speaker, accuracy: score.accuracy!, files: score.files, byThreshold: score.byThreshold });
     classifier.dispose();
   }
@@ -119,15 +129,15 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
 async function main(): Promise<void> {
   const started = performance.now();
   await initWasmBackend();
-  const modelDir = resolve(args.model!);
+  const modelDir = resolve(args.model);
   const models = await loadModels(modelDir);
   if (args.dir) {
     await recognizeSet(labelledFolder(args.dir, resolve(args.dir)), models, confidenceThreshold);
     return;
   }
-  mkdirSync(args.cache!, { recursive: true });
+  mkdirSync(args.cache, { recursive: true });
   if (!speechCommandsDir) console.warn(`no Speech Commands in ${DEFAULT_SPEECH_COMMANDS_DIR}: held-out real speakers are not evaluated (--speech-commands DIR)`);
-  const sets = standardSets(args.data!, args.synth!, args.cache!, undefined, speechCommandsDir && resolve(speechCommandsDir));
+  const sets = standardSets(args.data, args.synth, args.cache, undefined, speechCommandsDir && resolve(speechCommandsDir));
   if (!sets.some((s) => s.name.startsWith('held-out'))) console.warn(`no synthetic voices in ${args.synth}: run \`npm run synth\` to evaluate them`);
   const scores: SetScore[] = [];
   const sweep: NonNullable<EvalReport['thresholds']> = { thresholds: [...THRESHOLD_SWEEP], sets: [] };
@@ -143,10 +153,10 @@ async function main(): Promise<void> {
   }
   const trainingReport = join(modelDir, 'report.json');
   const trained = existsSync(trainingReport) ? (JSON.parse(readFileSync(trainingReport, 'utf8')) as { epochs: EvalReport['training']; trainingSeconds: number }) : undefined;
-  const ablationFile = join(args.out!, 'ablation.json');
+  const ablationFile = join(args.out, 'ablation.json');
   const ablation = existsSync(ablationFile) ? (JSON.parse(readFileSync(ablationFile, 'utf8')) as EvalReport['ablation']) : undefined;
-  mkdirSync(args.out!, { recursive: true });
-  writeEvalReport(args.out!, {
+  mkdirSync(args.out, { recursive: true });
+  writeEvalReport(args.out, {
     model: modelDir.replace(`${process.cwd()}/`, ''),
     createdAt: new Date().toISOString(),
     confidenceThreshold,

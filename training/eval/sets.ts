@@ -84,8 +84,18 @@ export function synthSpeechSets(synthDir: string): EvalSet[] {
     }
   };
   return [
-    ...(sentences.length ? [{ name: 'held-out synthetic voices, sentences without digits', kind: 'running-speech' as const, files: sentences.map((e) => ({ path: e.path, digit: -1, seconds: seconds(e.path) })) }] : []),
-    ...(strings.length ? [{ name: 'held-out synthetic voices, digit strings (3–11 digits)', kind: 'strings' as const, files: strings.map((e) => ({ path: e.path, digit: -1, digits: e.digits })) }] : []),
+    ...(sentences.length
+      ? [
+          {
+            name: 'held-out synthetic voices, sentences without digits',
+            kind: 'running-speech' as const,
+            files: sentences.map((e) => ({ path: e.path, digit: -1, seconds: seconds(e.path) })),
+          },
+        ]
+      : []),
+    ...(strings.length
+      ? [{ name: 'held-out synthetic voices, digit strings (3–11 digits)', kind: 'strings' as const, files: strings.map((e) => ({ path: e.path, digit: -1, digits: e.digits })) }]
+      : []),
   ];
 }
 

@@ -55,7 +55,12 @@ export function speakerSet(dataDir: string, speaker: string, name: string): Eval
  * at each of `sweep` (the set's figure per threshold: accuracy, false-accept rate, false digits
  * per 10 minutes, or exact-string rate — see {@link figure}).
  */
-export async function recognizeSet(set: EvalSet, models: RecognizerModels, confidenceThreshold: number, sweep: readonly number[] = []): Promise<SetScore & { byThreshold: number[] }> {
+export async function recognizeSet(
+  set: EvalSet,
+  models: RecognizerModels,
+  confidenceThreshold: number,
+  sweep: readonly number[] = [],
+): Promise<SetScore & { byThreshold: number[] }> {
   const detections = await detectSet(set, models);
   const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
   console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);

@@ -30,13 +30,20 @@ export class FeatureComputer {
     onError: (message: string) => void,
   ) {
     const report = (e: Error) => onError(e.message);
-    const copies = (path: string) => decodeAll((sources.pitchCopies[path] ?? []).map((p) => ({ path: p })), report).map((c) => c.samples);
+    const copies = (path: string) =>
+      decodeAll(
+        (sources.pitchCopies[path] ?? []).map((p) => ({ path: p })),
+        report,
+      ).map((c) => c.samples);
     for (const c of decodeAll(sources.fsdd, report)) this.clips.set(fsddId(c.path), { ...c, pitchVariants: copies(c.path) });
     for (const c of decodeAll(sources.synth, report)) this.clips.set(c.id, { ...c, pitchVariants: [] });
     const real = decodeAll(sources.real ?? [], report);
     for (const c of real) this.clips.set(c.id, { ...c, pitchVariants: [] });
     this.realWords = real.filter((c) => c.digit < 0);
-    this.noisePool = decodeAll((sources.noise ?? []).map((path) => ({ path })), report);
+    this.noisePool = decodeAll(
+      (sources.noise ?? []).map((path) => ({ path })),
+      report,
+    );
     const synthIds = new Set(sources.synth.map((c) => c.id));
     const fsddIds = new Set(sources.fsdd.map((c) => fsddId(c.path)));
     this.babblePool =

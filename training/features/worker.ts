@@ -21,9 +21,7 @@ export interface EpochRequest {
 }
 /** Worker → main. */
 export type WorkerMessage =
-  | { type: 'skipped'; message: string }
-  | { type: 'epoch'; epoch: number; windows: Float32Array; present: Uint8Array }
-  | { type: 'failed'; epoch: number; message: string };
+  { type: 'skipped'; message: string } | { type: 'epoch'; epoch: number; windows: Float32Array; present: Uint8Array } | { type: 'failed'; epoch: number; message: string };
 
 const port = parentPort!;
 const { sources, recipe, cacheDir } = workerData as WorkerInit;

@@ -100,7 +100,10 @@ export class StringExampleMaker {
     this.synthStrings = decodeAll(sources.synthStrings, report);
     this.synthWords = decodeAll(sources.synthWords, report);
     this.synthSentences = decodeAll(sources.synthSentences, report);
-    this.noise = decodeAll(sources.noise.map((path) => ({ path })), report);
+    this.noise = decodeAll(
+      sources.noise.map((path) => ({ path })),
+      report,
+    );
   }
 
   /** The example of one job in one epoch (deterministic), or null when the gate found no speech or it is too long. */
@@ -210,15 +213,20 @@ export function runFrames(samples: Float32Array, sampleRate: number, vtlpWarp = 
       }
     }
   };
-  const pipeline = new StreamingPipeline(sampleRate, DEFAULT_PIPELINE_CONFIG, { vtlpWarp }, {
-    frame(logMel, index, events) {
-      all.push(logMel.slice());
-      note(runs.push(logMel, index, events));
+  const pipeline = new StreamingPipeline(
+    sampleRate,
+    DEFAULT_PIPELINE_CONFIG,
+    { vtlpWarp },
+    {
+      frame(logMel, index, events) {
+        all.push(logMel.slice());
+        note(runs.push(logMel, index, events));
+      },
+      end() {
+        note(runs.end());
+      },
     },
-    end() {
-      note(runs.end());
-    },
-  });
+  );
   pipeline.push(samples);
   pipeline.flush();
   if (first < 0) return null;

@@ -80,7 +80,10 @@ function epochJobs(epoch: number, sizes: Record<StringJob['kind'], number>): Str
   const some = (kind: StringJob['kind'], count: number): StringJob[] => {
     const n = Math.round(count * scale);
     if (sizes[kind] === 0) return Array.from({ length: n }, (_, index) => ({ kind, index: epoch * 100000 + index }));
-    return random.shuffle(Array.from({ length: sizes[kind] }, (_, index) => index)).slice(0, n).map((index) => ({ kind, index }));
+    return random
+      .shuffle(Array.from({ length: sizes[kind] }, (_, index) => index))
+      .slice(0, n)
+      .map((index) => ({ kind, index }));
   };
   return [
     ...some('synth-string', Math.round(0.6 * sizes['synth-string'])),
@@ -111,13 +114,14 @@ async function main(): Promise<void> {
   const shape = DEFAULT_STRING_MODEL_SHAPE;
   const stride = frameStride(shape);
 
-  const fsdd = listFsdd(resolve(args.data!)).filter((c) => officialSplit(c) === 'train');
-  const synthDir = resolve(args.synth!);
-  if (!args['no-synth'] && !existsSync(join(synthDir, 'manifest.json'))) throw new Error(`no synthetic voices in ${synthDir}: run \`npm run synth\` first (or --synth DIR, or --no-synth)`);
+  const fsdd = listFsdd(resolve(args.data)).filter((c) => officialSplit(c) === 'train');
+  const synthDir = resolve(args.synth);
+  if (!args['no-synth'] && !existsSync(join(synthDir, 'manifest.json')))
+    throw new Error(`no synthetic voices in ${synthDir}: run \`npm run synth\` first (or --synth DIR, or --no-synth)`);
   const synthStrings = args['no-synth'] ? [] : readSynthTrainStrings(synthDir);
   const synthEntries = args['no-synth'] ? [] : readSynthManifest(synthDir).filter((e) => !e.heldOut);
   const wordCount = (text: string) => text.split(/\s+/).filter((w) => /[a-z]/i.test(w)).length;
-  const scDir = resolve(args['speech-commands']!);
+  const scDir = resolve(args['speech-commands']);
   const sc = !args['no-speech-commands'] && existsSync(scDir) ? listSpeechCommands(scDir).filter((c) => c.split === 'train') : [];
   if (sc.length === 0 && !args['no-speech-commands']) console.warn(`no Speech Commands in ${scDir}: training without real voices beyond FSDD (--speech-commands DIR)`);
   const sources: StringSources = {
@@ -217,7 +221,7 @@ async function main(): Promise<void> {
   }
   await worker.terminate();
 
-  const outDir = resolve(args.out!);
+  const outDir = resolve(args.out);
   const metadata: StringModelMetadata = {
     format: 'digit-listener-model',
     version: 1,
@@ -231,7 +235,10 @@ async function main(): Promise<void> {
   };
   const sizesOut = await exportQuantizedModel(model, outDir, metadata);
   const minutes = (performance.now() - started) / 60000;
-  const recipe = createHash('sha256').update(JSON.stringify({ shape, epochs, batchSize, seed, scale, lr: baseRate })).digest('hex').slice(0, 12);
+  const recipe = createHash('sha256')
+    .update(JSON.stringify({ shape, epochs, batchSize, seed, scale, lr: baseRate }))
+    .digest('hex')
+    .slice(0, 12);
   writeFileSync(
     join(outDir, 'report.json'),
     `${JSON.stringify({ recipe, shape, epochs, batchSize, seed, scale, learningRate: baseRate, parameters: model.countParams(), weights: sizesOut, minutes, history }, null, 1)}\n`,

@@ -27,7 +27,9 @@ export type StringWorkerMessage =
 
 const port = parentPort!;
 const init = workerData as StringWorkerInit;
-const maker = new StringExampleMaker(init.sources, init.augment, init.seed, init.frameStride, init.leadFrames, (message) => port.postMessage({ type: 'skipped', message } satisfies StringWorkerMessage));
+const maker = new StringExampleMaker(init.sources, init.augment, init.seed, init.frameStride, init.leadFrames, (message) =>
+  port.postMessage({ type: 'skipped', message } satisfies StringWorkerMessage),
+);
 port.on('message', ({ epoch, jobs }: StringEpochRequest) => {
   try {
     const examples = jobs.map((job) => maker.example(job, epoch));
@@ -40,7 +42,7 @@ port.on('message', ({ epoch, jobs }: StringEpochRequest) => {
       at += e.features.length;
     }
     const message: StringWorkerMessage = { type: 'epoch', epoch, features, frames, labels: examples.map((e) => (e ? [...e.label] : [])) };
-    port.postMessage(message, [features.buffer as ArrayBuffer, frames.buffer as ArrayBuffer]);
+    port.postMessage(message, [features.buffer, frames.buffer]);
   } catch (error) {
     port.postMessage({ type: 'failed', epoch, message: (error as Error).stack ?? String(error) } satisfies StringWorkerMessage);
   }

@@ -183,7 +183,9 @@ export function planSentences(outDir: string, seed: number, perSpeaker = SENTENC
     for (let take = 0; take < count; take++) {
       const text = nextSentence(speaker.heldOut ? HELD_OUT_SENTENCES : TRAIN_SENTENCES);
       const folder = speaker.heldOut ? 'heldout/sentences' : 'train/other';
-      const prosody = espeak ? { pitch: Math.round(random.uniform(15, 85)), speed: Math.round(random.uniform(130, 195)), amplitude: Math.round(random.uniform(60, 180)) } : ttsProsody(speaker, random, 0.08);
+      const prosody = espeak
+        ? { pitch: Math.round(random.uniform(15, 85)), speed: Math.round(random.uniform(130, 195)), amplitude: Math.round(random.uniform(60, 180)) }
+        : ttsProsody(speaker, random, 0.08);
       entries.push({
         path: join(outDir, folder, `sentence_${SENTENCES.indexOf(text)}_${speaker.id}_${take}.wav`),
         digit: -1,
@@ -215,7 +217,9 @@ export function planStrings(outDir: string, seed: number, perSpeaker = STRINGS_P
       const digits = Array.from({ length }, () => random.int(10));
       const text = `${digits.map((d) => DIGIT_WORDS[d][random.next() < 0.2 ? DIGIT_WORDS[d].length - 1 : 0]).join(' ')}.`;
       // A natural rate: espeak-ng's default is 175 words per minute; Pico/RHVoice the style's own.
-      const prosody = espeak ? { pitch: Math.round(random.uniform(20, 80)), speed: Math.round(random.uniform(150, 190)), amplitude: Math.round(random.uniform(70, 170)) } : ttsProsody(speaker, random, 0.05);
+      const prosody = espeak
+        ? { pitch: Math.round(random.uniform(20, 80)), speed: Math.round(random.uniform(150, 190)), amplitude: Math.round(random.uniform(70, 170)) }
+        : ttsProsody(speaker, random, 0.05);
       entries.push({
         path: join(outDir, 'heldout/strings', `string_${digits.join('')}_${speaker.id}_${take}.wav`),
         digit: -1,
@@ -253,13 +257,38 @@ export const TRAIN_STRING_LENGTH_WEIGHTS: readonly number[] = [7, 8, 12, 14, 12,
  */
 const GROUPINGS: Readonly<Record<number, readonly (readonly number[])[]>> = {
   4: [[2, 2]],
-  5: [[2, 3], [3, 2]],
-  6: [[3, 3], [2, 2, 2]],
-  7: [[3, 4], [4, 3]],
-  8: [[4, 4], [3, 3, 2]],
-  9: [[3, 3, 3], [4, 5]],
-  10: [[3, 3, 4], [4, 3, 3], [5, 5], [2, 4, 4]],
-  11: [[4, 3, 4], [5, 6], [3, 4, 4], [2, 3, 3, 3]],
+  5: [
+    [2, 3],
+    [3, 2],
+  ],
+  6: [
+    [3, 3],
+    [2, 2, 2],
+  ],
+  7: [
+    [3, 4],
+    [4, 3],
+  ],
+  8: [
+    [4, 4],
+    [3, 3, 2],
+  ],
+  9: [
+    [3, 3, 3],
+    [4, 5],
+  ],
+  10: [
+    [3, 3, 4],
+    [4, 3, 3],
+    [5, 5],
+    [2, 4, 4],
+  ],
+  11: [
+    [4, 3, 4],
+    [5, 6],
+    [3, 4, 4],
+    [2, 3, 3, 3],
+  ],
 };
 
 /** A random length from {@link TRAIN_STRING_LENGTH_WEIGHTS}. */
@@ -344,6 +373,7 @@ export function planAll(outDir: string, options: { takes: number; ttsTakes: numb
 /** Runs a program with `input` on its standard input. */
 function runWithInput(program: string, args: string[], input: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an ExecFileException is an Error; the rule does not see through its Omit<> type
     const child = execFile(program, args, (error) => (error ? reject(error) : resolve()));
     child.stdin?.end(input);
   });
@@ -449,7 +479,12 @@ export async function availableEngines(): Promise<{ engines: Set<SynthEngine>; w
  *
  * @returns the entries written to the manifest and the files that failed (path: reason)
  */
-export async function writeSynth(outDir: string, entries: SynthEntry[], onProgress: (done: number) => void = () => {}, engines: ReadonlySet<SynthEngine> = new Set(SYNTH_ENGINES)): Promise<{ written: SynthEntry[]; failed: string[] }> {
+export async function writeSynth(
+  outDir: string,
+  entries: SynthEntry[],
+  onProgress: (done: number) => void = () => {},
+  engines: ReadonlySet<SynthEngine> = new Set(SYNTH_ENGINES),
+): Promise<{ written: SynthEntry[]; failed: string[] }> {
   for (const dir of new Set(entries.map((e) => join(e.path, '..')))) mkdirSync(dir, { recursive: true });
   const todo = entries.filter((e) => engines.has(e.engine) && !existsSync(e.path));
   let done = 0;
@@ -485,7 +520,7 @@ async function main(): Promise<void> {
   const { engines, warnings } = await availableEngines();
   if (!engines.has('espeak')) throw new Error(warnings[0]);
   for (const w of warnings) console.warn(`warning: ${w}; generating the rest`);
-  const outDir = values.out!;
+  const outDir = values.out;
   const entries = planAll(outDir, { takes: Number(values.takes), ttsTakes: Number(values['tts-takes']), other: Number(values.other), seed: Number(values.seed) });
   const started = performance.now();
   const { written: ok, failed } = await writeSynth(

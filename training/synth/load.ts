@@ -22,7 +22,11 @@ export interface SynthTrainString {
 /** A decoded training digit string. */
 export type SynthTrainStringClip = Decoded<SynthTrainString>;
 
-const heldOutSpeakers = new Set(synthSpeakers().filter((s) => s.heldOut).map((s) => s.id));
+const heldOutSpeakers = new Set(
+  synthSpeakers()
+    .filter((s) => s.heldOut)
+    .map((s) => s.id),
+);
 
 /** Training digit strings (train/strings): digit sequences for the string model, never word examples. */
 const isTrainString = (e: SynthEntry) => e.kind === 'string' && !e.heldOut;
@@ -38,9 +42,12 @@ const isTrainString = (e: SynthEntry) => e.kind === 'string' && !e.heldOut;
 function readManifest(dir: string): SynthEntry[] {
   const manifest = join(dir, 'manifest.json');
   if (!existsSync(manifest)) throw new Error(`no synthetic speech in ${dir} (manifest.json missing): run \`npm run synth\` first`);
-  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as Partial<SynthEntry>[]).map(
-    (e): SynthEntry => ({ ...(e as SynthEntry), engine: e.engine ?? 'espeak', kind: e.kind ?? 'word', path: join(dir, e.path!) }),
-  );
+  const entries = (JSON.parse(readFileSync(manifest, 'utf8')) as Partial<SynthEntry>[]).map((e): SynthEntry => ({
+    ...(e as SynthEntry),
+    engine: e.engine ?? 'espeak',
+    kind: e.kind ?? 'word',
+    path: join(dir, e.path!),
+  }));
   const leak = entries.find((e) => !e.heldOut && heldOutSpeakers.has(e.speaker));
   if (leak) throw new Error(`${manifest}: ${leak.kind === 'string' ? 'digit string' : leak.kind} ${leak.path} of held-out voice ${leak.speaker} is not held out`);
   return entries;

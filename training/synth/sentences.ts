@@ -12,6 +12,7 @@
  */
 
 /** Digit words and their exact homophones (zero, "oh", one/won, two/to/too, four/for/fore, eight/ate, …). */
+// prettier-ignore
 export const DIGIT_SOUNDING_WORDS: readonly string[] = ['zero', 'oh', 'one', 'won', 'two', 'to', 'too', 'three', 'four', 'for', 'fore', 'five', 'six', 'seven', 'eight', 'ate', 'nine'];
 
 /** Spellings that, inside a longer word, make it a compound of a digit word ("someone", "fourteen", "sixty", "wonder"). */

@@ -18,6 +18,7 @@ export const ESPEAK_ACCENTS = ['en', 'en-us', 'en-029', 'en-gb-scotland', 'en-gb
 export type Gender = 'female' | 'male';
 
 /** espeak-ng voice variants with the gender their variant file states (espeak-ng-data/voices/!v). */
+// prettier-ignore
 export const ESPEAK_VARIANTS: Readonly<Record<string, Gender>> = Object.freeze({
   f1: 'female', f2: 'female', f3: 'female', f4: 'female', f5: 'female',
   Alicia: 'female', Andrea: 'female', Annie: 'female', anika: 'female', aunty: 'female', belinda: 'female',
@@ -114,7 +115,16 @@ export function synthSpeakers(): SynthSpeaker[] {
     })),
   );
   const tts = TTS_VOICES.flatMap((v) =>
-    TTS_STYLES.map((style, k): SynthSpeaker => ({ id: `${v.prefix}${k}`, engine: v.engine, voice: v.voice, accent: v.accent, variant: v.voice, gender: v.gender, heldOut: v.heldOut, style })),
+    TTS_STYLES.map((style, k): SynthSpeaker => ({
+      id: `${v.prefix}${k}`,
+      engine: v.engine,
+      voice: v.voice,
+      accent: v.accent,
+      variant: v.voice,
+      gender: v.gender,
+      heldOut: v.heldOut,
+      style,
+    })),
   );
   return [...espeak, ...tts];
 }

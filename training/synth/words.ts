@@ -8,10 +8,12 @@ export const DIGIT_WORDS: readonly (readonly string[])[] = DIGIT_LABELS.map((lab
  * homophones of "one", "two", "four", "eight" — no acoustic model can tell them apart, so they
  * are listed for evaluation only (`NEAR_MISS_HOMOPHONES`), never trained as non-digits.
  */
+// prettier-ignore
 export const NEAR_MISSES = ['tree', 'free', 'fine', 'hate', 'nun', 'sex', 'sticks', 'heaven', 'weight', 'zeal', 'hero', 'tan', 'fork', 'dive', 'line', 'sicks', 'seventy', 'tie', 'three d'] as const;
 export const NEAR_MISS_HOMOPHONES = ['won', 'to', 'for', 'ate'] as const;
 
 /** Other English words and short phrases a person might say near a kiosk or a phone. */
+// prettier-ignore
 export const OTHER_WORDS = [
   'hello', 'yes', 'no', 'stop', 'go', 'left', 'right', 'up', 'down', 'on', 'off', 'cat', 'dog', 'house', 'water',
   'people', 'time', 'day', 'good', 'new', 'first', 'last', 'great', 'little', 'old', 'big', 'small', 'next',
