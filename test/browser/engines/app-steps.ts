@@ -31,9 +31,7 @@ export async function listenForDigits(page: EnginePage, count: number, timeoutMs
     return button !== null && !button.disabled;
   });
   await page.click('digit-listener', 'button[part=button]');
-  await page
-    .waitFor(`${count} digit event(s)`, (n) => (window as unknown as { heardDigits: unknown[] }).heardDigits.length >= n, count, timeoutMs)
-    .catch(() => undefined); // the caller's assertion says what arrived
+  await page.waitFor(`${count} digit event(s)`, (n) => (window as unknown as { heardDigits: unknown[] }).heardDigits.length >= n, count, timeoutMs).catch(() => undefined); // the caller's assertion says what arrived
   await new Promise((r) => setTimeout(r, 1500));
   return page.evaluate(() => (window as unknown as { heardDigits: HeardDigit[] }).heardDigits);
 }

@@ -18,7 +18,10 @@ export const UNKNOWN_DIRECTIVE = 'no-such-directive';
 export async function serveCspControl(policy: string): Promise<{ url: string; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'csp-control-'));
   const content = `${policy}; ${UNKNOWN_DIRECTIVE} 'self'`.replaceAll("'", '&#39;');
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><html lang="en"><head><meta http-equiv="Content-Security-Policy" content="${content}"><title>CSP control</title></head><body><p>control</p></body></html>`);
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html lang="en"><head><meta http-equiv="Content-Security-Policy" content="${content}"><title>CSP control</title></head><body><p>control</p></body></html>`,
+  );
   const server = await serveStatic(dir);
   return {
     url: server.url,

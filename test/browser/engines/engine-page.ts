@@ -93,7 +93,10 @@ export async function pollUntil(what: string, probe: () => Promise<unknown>, tim
     } catch (error) {
       failure = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${failure ? ` (last error: ${failure instanceof Error ? failure.message : JSON.stringify(failure)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${failure ? ` (last error: ${failure instanceof Error ? failure.message : JSON.stringify(failure)})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

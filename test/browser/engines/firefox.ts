@@ -79,19 +79,21 @@ export async function withFirefoxPage(
       evaluate,
       waitFor: (what, f, arg, timeoutMs = 20_000) => pollUntil(what, () => evaluate(f, arg), timeoutMs),
       click: async (...selectors) => {
-        const handle = await page.evaluateHandle(callSource((path: string[]) => {
-          let root: Document | ShadowRoot = document;
-          let found: Element | null = null;
-          for (const [i, s] of path.entries()) {
-            found = root.querySelector(s);
-            if (!found) throw new Error(`no element ${path.slice(0, i + 1).join(' >>> ')}`);
-            if (i < path.length - 1) {
-              if (!found.shadowRoot) throw new Error(`${s} has no open shadow root`);
-              root = found.shadowRoot;
+        const handle = await page.evaluateHandle(
+          callSource((path: string[]) => {
+            let root: Document | ShadowRoot = document;
+            let found: Element | null = null;
+            for (const [i, s] of path.entries()) {
+              found = root.querySelector(s);
+              if (!found) throw new Error(`no element ${path.slice(0, i + 1).join(' >>> ')}`);
+              if (i < path.length - 1) {
+                if (!found.shadowRoot) throw new Error(`${s} has no open shadow root`);
+                root = found.shadowRoot;
+              }
             }
-          }
-          return found!;
-        }, selectors));
+            return found!;
+          }, selectors),
+        );
         await (handle as import('puppeteer-core').ElementHandle<Element>).click();
         await handle.dispose();
       },

@@ -8,9 +8,9 @@ import { findFirefox, withFirefoxPage } from './firefox';
 import { findWebKit, withWebKitPage } from './webkit';
 
 export type { EngineName, EnginePage, PageProblems } from './engine-page';
-export { appFacts, listenForDigits, reloadUnderServiceWorker } from './app-steps';
+export { type AppFacts, appFacts, type HeardDigit, listenForDigits, reloadUnderServiceWorker } from './app-steps';
 export { MIC_ROUTE, micWavsPlugin, micWavUrl } from './fake-microphone';
-export { serveAppWithMic } from './serve-app';
+export { serveAppWithMic, serveConsumerWithMic } from './serve-app';
 export { webkitConsoleOfLoad } from './webkit';
 
 /** The engines these drivers start. */

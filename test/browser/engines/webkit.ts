@@ -13,7 +13,7 @@
  * `<digit-listener>` does, not for one that asks while loading.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -26,7 +26,11 @@ function miniBrowserCandidates(): string[] {
   const found: string[] = [];
   for (const lib of ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/libexec']) {
     if (!existsSync(lib)) continue;
-    for (const dir of readdirSync(lib).filter((d) => /^webkit2?gtk-/.test(d)).sort().reverse()) found.push(`${lib}/${dir}/MiniBrowser`);
+    for (const dir of readdirSync(lib)
+      .filter((d) => /^webkit2?gtk-/.test(d))
+      .sort()
+      .reverse())
+      found.push(`${lib}/${dir}/MiniBrowser`);
   }
   return found;
 }
@@ -73,18 +77,18 @@ export async function webkitConsoleOfLoad(url: string, timeoutMs = 30_000): Prom
   // Its website data in a folder of its own, removed afterwards (`--private` would do, but a
   // private window writes no console line).
   const home = mkdtempSync(join(tmpdir(), 'minibrowser-'));
-  const child = spawn(
-    found.xvfbRun,
-    ['-a', '-s', '-screen 0 1280x1024x24', found.miniBrowser, '--enable-write-console-messages-to-stdout=true', '--exit-after-load', url],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') } },
-  );
+  const child = spawn(found.xvfbRun, ['-a', '-s', '-screen 0 1280x1024x24', found.miniBrowser, '--enable-write-console-messages-to-stdout=true', '--exit-after-load', url], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') },
+  });
   collectLines(child.stdout, (l) => lines.push(l));
   collectLines(child.stderr, (l) => lines.push(l));
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   const timer = new Promise<'timeout'>((ok) => setTimeout(() => ok('timeout'), timeoutMs).unref());
   const outcome = await Promise.race([exited, timer]);
   await stopGroup(child);
-  rmSync(home, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true, maxRetries: 3 });
   if (outcome === 'timeout') throw new Error(`MiniBrowser did not finish loading ${url} in ${timeoutMs} ms:\n${lines.join('\n')}`);
   return lines.filter((l) => /\bCONSOLE\b/.test(l));
 }
@@ -100,23 +104,61 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Stops a process group this module started (xvfb-run, Xvfb, WebKitWebDriver, MiniBrowser). */
-function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return Promise.resolve();
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return Promise.resolve();
-  }
-  const force = setTimeout(() => {
+/**
+ * Whether a process of the group `pgid` still runs. Zombies, which init reaps a moment later, do
+ * not count; where there is no /proc, any process of the group (zombie or not) does.
+ */
+function groupRuns(pgid: number): boolean {
+  if (!existsSync('/proc/self/stat')) {
     try {
-      process.kill(-child.pid!, 'SIGKILL');
+      process.kill(-pgid, 0);
+      return true;
     } catch {
-      /* gone */
+      return false;
     }
-  }, 3000);
-  return exited.finally(() => clearTimeout(force));
+  }
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp …", where comm may hold spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') return true;
+  }
+  return false;
+}
+
+/**
+ * Stops a process group this module started (xvfb-run, Xvfb, WebKitWebDriver, MiniBrowser and
+ * WebKit's web, network and GPU processes) and waits until none of it runs — also when its leader
+ * already exited: after `--exit-after-load`, xvfb-run exits while MiniBrowser's WebKitWebProcess
+ * still writes its shader cache into the folder the caller is about to remove.
+ */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  const pgid = child.pid;
+  if (!pgid) return;
+  const leaderExited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((ok) => child.once('exit', () => ok()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pgid, name);
+    } catch {
+      /* no process left in the group */
+    }
+  };
+  const gone = async (timeoutMs: number) => {
+    for (const deadline = Date.now() + timeoutMs; groupRuns(pgid) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+    return !groupRuns(pgid);
+  };
+  signal('SIGTERM');
+  if (!(await gone(3000))) {
+    signal('SIGKILL');
+    await gone(2000);
+  }
+  await leaderExited;
 }
 
 /**
