@@ -26,6 +26,14 @@ export type ListenerErrorCode = RecognizerErrorCode;
 /** `detail` of the `error` event: a code to branch on and a message in plain words. */
 export type ListenerErrorDetail = ErrorEventDetail;
 
+/**
+ * Dispatches `type` as a bubbling, composed CustomEvent (it leaves shadow roots). Outside the
+ * class, so the custom-elements manifest lists the element's own events, not a `type` variable.
+ */
+function fireEvent<T>(target: EventTarget, type: string, detail: T): void {
+  target.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+}
+
 const STATE_TEXT: Record<ListenerState, string> = {
   idle: 'Press Start and say a digit',
   loading: 'Starting…',
@@ -143,6 +151,7 @@ export class DigitListener extends LitElement {
   set value(digits: string) {
     this.recognizer?.clearDigits();
     this.digitString = String(digits ?? '').replace(/\D/g, '');
+    this.formField.sync();
   }
 
   /** The form's view of the value: `checkValidity()`, `validity`, `validationMessage`, `form`. */
@@ -233,15 +242,16 @@ export class DigitListener extends LitElement {
     this.lastResult = result;
     this.remark = '';
     this.announce(`${result.digit}, ${DIGIT_LABELS[result.digit]}, confidence ${Math.round(result.confidence * 100)} percent`);
-    this.fire<DigitEventDetail>('digit', result);
     this.digitString = this.recognizer?.digits ?? String(result.digit);
+    this.formField.sync(); // before the event: a listener may read `value` or check validity
+    fireEvent<DigitEventDetail>(this, 'digit', result);
     this.formField.type(String(result.digit), !this.continuous);
   }
 
   private onDigits(detail: DigitsEventDetail): void {
     this.formField.committed();
     this.announce(`Digits ${detail.digits.split('').join(' ')}`);
-    this.fire<DigitsEventDetail>('digits', detail);
+    fireEvent<DigitsEventDetail>(this, 'digits', detail);
   }
 
   private onError(detail: ErrorEventDetail): void {
@@ -249,7 +259,7 @@ export class DigitListener extends LitElement {
     this.levelDb = -120;
     this.message = detail.message;
     this.announce(`${STATE_TEXT[this.state]}. ${detail.message}`);
-    this.fire<ErrorEventDetail>('error', detail);
+    fireEvent<ErrorEventDetail>(this, 'error', detail);
   }
 
   /** Form reset: forget the digits. */
@@ -279,12 +289,7 @@ export class DigitListener extends LitElement {
     if (!changed.has('state')) return;
     const before = changed.get('state') as ListenerState | undefined;
     const wasListening = before === 'listening' || before === 'speech';
-    if (wasListening !== this.listening) this.fire<ListeningChangeDetail>('listening-change', { listening: this.listening });
-  }
-
-  /** Dispatches `type` as a bubbling, composed CustomEvent (it leaves shadow roots). */
-  private fire<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+    if (wasListening !== this.listening) fireEvent<ListeningChangeDetail>(this, 'listening-change', { listening: this.listening });
   }
 
   private announce(text: string): void {

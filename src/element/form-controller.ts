@@ -31,10 +31,6 @@ export class FormController implements ReactiveController {
 
   /** After each render: re-syncs the form when the value or a constraint changed (not for level updates). */
   hostUpdated(): void {
-    const { value, required, minLength, maxLength, target, validityAnchor } = this.host;
-    const key = JSON.stringify([value, required, minLength, maxLength, target, validityAnchor !== null]);
-    if (key === this.synced) return;
-    this.synced = key;
     this.sync();
   }
 
@@ -69,9 +65,15 @@ export class FormController implements ReactiveController {
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }
 
-  /** Form value and validity from the host's value; with `for`, the input carries the value instead. */
+  /**
+   * Form value and validity from the host's value, at once (a `digits` listener may call
+   * `checkValidity()` before the next render); a no-op when nothing changed.
+   */
   sync(): void {
     const { value, required, minLength, maxLength, target, validityAnchor } = this.host;
+    const key = JSON.stringify([value, required, minLength, maxLength, target, validityAnchor !== null]);
+    if (key === this.synced) return;
+    this.synced = key;
     this.internals.setFormValue(target ? null : value);
     const anchor = validityAnchor ?? undefined;
     const n = value.length;
