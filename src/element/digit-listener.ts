@@ -1,4 +1,4 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DIGIT_LABELS, OTHER_LABEL } from '../model/labels';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../pipeline/recognizer';
@@ -308,7 +308,7 @@ export class DigitListener extends LitElement {
     void (this.listening ? this.stop() : this.state === 'paused' ? this.resume() : this.start());
   }
 
-  override render() {
+  override render(): TemplateResult {
     const result = this.lastResult;
     // Level meter: −60 dBFS → empty, 0 dBFS → full, in 10 % steps. Drawn with a transform (no
     // layout) so the 10 updates a second cost the main thread little (`npm run bench`).
