@@ -13,7 +13,8 @@ describe.skipIf(!chromiumPath)('short soak in Chromium: a looping fake microphon
   let result: BrowserSoakResult;
 
   beforeAll(async () => {
-    result = await runBrowserSoak({ seconds: 72, loopSeconds: 18, durationScale: 0.1, sampleEverySeconds: 8 });
+    // Heap growth counts from the end of the second loop: two loops of 18 s are measured either way.
+    result = await runBrowserSoak({ seconds: 72, loopSeconds: 18, durationScale: 0.1, sampleEverySeconds: 8, warmupSeconds: 36 });
     console.log(
       `browser soak: ${result.loops.map((l) => `loop ${l.loop + 1}: ${l.correct}/${l.expected}`).join(', ')}; heap growth after warm-up ` +
         `page ${result.growth.page} B, worker ${result.growth.worker} B, worklet ${result.growth.worklet} B`,
@@ -33,11 +34,13 @@ describe.skipIf(!chromiumPath)('short soak in Chromium: a looping fake microphon
     expect(falseAccepts.speech).toBeLessThanOrEqual(1);
   });
 
-  it('does not grow the JS heap of the page or the recognizer worker after the first loop', () => {
+  it('does not grow the JS heap of the page or the recognizer worker over the last two loops', () => {
     // Measured: 40–65 KB in the worker, 10–16 KB in the page over the last two loops (compiled
     // code settling; the ten-minute soak levels off at ≈ 180 KB). Injected leaks, measured: the
     // pipeline keeping every feature window (16 KB each) adds 264 KB to the worker, the worker
-    // keeping every step 530 KB.
+    // keeping every step 530 KB. With the string model (issue 13) the worker's code settles
+    // through the second loop too: from the end of the first loop it grew 132–149 KB in four runs,
+    // leveling off (samples every 8 s: +74, +6, +43, −1, −6, +23 KB); from the end of the second, 60 KB.
     expect(result.heap[result.warmupIndex].atSeconds).toBeGreaterThanOrEqual(result.loopSeconds);
     expect(result.growth.page).not.toBeNull();
     expect(result.growth.worker).not.toBeNull(); // the worker's heap is reachable (DevTools auto-attach)
