@@ -31,10 +31,12 @@ function activationOf(layer: tfl.layers.Layer, allowed: readonly string[]): stri
  * The returned function maps `[batch, ...inputShape]` to the model's output `[batch, classes]`
  * and must run inside `tf.tidy` (it allocates intermediates).
  *
+ * @param options.withoutLastLayer stop before the last layer: `[batch, embedding]`, the input of
+ *   the classifier head (`adaptation/head.ts`)
  * @throws Error naming the layer if the model contains a layer or activation this pass does not
  *   cover — callers fall back to `model.predict` then.
  */
-export function compileFusedForward(model: tfl.LayersModel): FusedForward {
+export function compileFusedForward(model: tfl.LayersModel, options: { readonly withoutLastLayer?: boolean } = {}): FusedForward {
   const steps: Array<(x: tf.Tensor) => tf.Tensor> = [];
   for (const layer of model.layers) {
     const cls = layer.getClassName();
@@ -92,5 +94,7 @@ export function compileFusedForward(model: tfl.LayersModel): FusedForward {
         throw new Error(`layer ${layer.name}: ${cls} is not supported by the fused forward pass`);
     }
   }
-  return (input) => steps.reduce((x, step) => step(x), input);
+  // Without the last layer (the classifier head): the embedding the head reads.
+  const used = options.withoutLastLayer ? steps.slice(0, -1) : steps;
+  return (input) => used.reduce((x, step) => step(x), input);
 }
