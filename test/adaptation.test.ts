@@ -4,9 +4,11 @@
  * enrollment of a held-out synthetic voice (SVOX Pico, never trained on) read back through the
  * CLI's streaming path.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adaptHead, type EnrollmentTake, wordWindow } from '../src/adaptation/enroll';
@@ -52,14 +54,39 @@ describe('the classifier head (L2-SP softmax regression)', () => {
   });
 });
 
+const CLI = resolve(import.meta.dirname, '../bin/digit-listener.js');
+
+/** Runs the CLI; resolves with stdout, stderr and the exit code. */
+async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args]);
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
 describe('adapting the shipped word model', () => {
   let models: RecognizerModels;
   let dir: string;
+  /** picogb0 (SVOX Pico en-GB at a held-out prosody): take 0 of each digit in enroll/, takes 1–2 in test/. */
+  let files: { digit: number; take: number; path: string }[];
   beforeAll(async () => {
     await initWasmBackend();
     models = await loadModels(DEFAULT_MODEL_DIR);
     dir = mkdtempSync(join(tmpdir(), 'digit-adapt-'));
-  });
+    const entries = planSynth(dir, 0, 0, 1).filter((e) => e.speaker === 'picogb0' && e.digit >= 0);
+    expect(entries).toHaveLength(30);
+    files = [];
+    for (const folder of ['enroll', 'test']) mkdirSync(join(dir, folder));
+    for (const e of entries) {
+      const take = Number(/_(\d+)\.wav$/.exec(e.path)![1]);
+      const path = join(dir, take === 0 ? 'enroll' : 'test', `${e.digit}_picogb0_${take}.wav`);
+      await synthesize({ ...e, path });
+      files.push({ digit: e.digit, take, path });
+    }
+  }, 60_000);
   afterAll(() => {
     models.word.adaptedHead = null;
     rmSync(dir, { recursive: true, force: true });
@@ -76,11 +103,6 @@ describe('adapting the shipped word model', () => {
   });
 
   it('one take per digit of a held-out voice: its other takes are read at least as well, and better', async () => {
-    // picogb0: SVOX Pico en-GB at one of the held-out prosodies; three takes of each digit.
-    const entries = planSynth(dir, 0, 0, 1).filter((e) => e.speaker === 'picogb0' && e.digit >= 0);
-    expect(entries).toHaveLength(30);
-    for (const e of entries) await synthesize({ ...e, path: join(dir, `${e.digit}_${e.path.slice(-5, -4)}.wav`) });
-    const files = entries.map((e) => ({ digit: e.digit, take: Number(e.path.slice(-5, -4)), path: join(dir, `${e.digit}_${e.path.slice(-5, -4)}.wav`) }));
     const test = files.filter((f) => f.take > 0);
     const score = async () => {
       let right = 0;
@@ -106,5 +128,23 @@ describe('adapting the shipped word model', () => {
     console.log(`held-out Pico voice, 1 take per digit: ${(100 * before).toFixed(1)} % → ${(100 * after).toFixed(1)} % on its 20 other takes`);
     expect(after).toBeGreaterThan(before);
     expect(after).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
+
+  it('the CLI enrolls from files, reads with the profile, and refuses a profile of another model by name', async () => {
+    const profile = join(dir, 'picogb0.dlprofile.json');
+    const enrolled = await cli('enroll', '--out', profile, ...readdirSync(join(dir, 'enroll')).map((f) => join(dir, 'enroll', f)));
+    expect(enrolled.stderr).toBe('');
+    expect(enrolled.code).toBe(0);
+    expect(enrolled.stdout).toMatch(/^enrolled 10 takes \(70 windows with their augmented copies\) in \d+ ms; wrote /);
+    const accuracy = (out: string) => Number(/accuracy ([\d.]+)%/.exec(out)?.[1]);
+    const general = accuracy((await cli('eval', join(dir, 'test'))).stdout);
+    const personal = accuracy((await cli('eval', '--profile', profile, join(dir, 'test'))).stdout);
+    expect(personal).toBeGreaterThan(general);
+    // A profile of another build of the model (its fingerprint changed) is refused, naming the file.
+    const other = join(dir, 'other-model.dlprofile.json');
+    writeFileSync(other, readFileSync(profile, 'utf8').replace(/"model":"[0-9a-f]{8}"/, '"model":"00000000"'));
+    const refused = await cli('recognize', '--profile', other, files[0].path);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`voice profile ${other} cannot be used: it was made for another model (00000000; this model is `);
   }, 120_000);
 });

@@ -2,8 +2,9 @@
  * `digit-listener` command line: runs the product's streaming path (frontend, gate, model on
  * tfjs wasm) over WAV files.
  *
- *   digit-listener recognize [--json] [--model DIR] [--threshold P] FILE…
- *   digit-listener eval [--model DIR] [--threshold P] DIR
+ *   digit-listener recognize [--json] [--model DIR] [--threshold P] [--profile FILE] FILE…
+ *   digit-listener eval [--model DIR] [--threshold P] [--profile FILE] DIR
+ *   digit-listener enroll --out FILE [--model DIR] FILE…
  *
  * Exit codes: 0 ok; 1 some file could not be read (the others are still processed);
  * 2 usage error or the model could not be loaded.
@@ -12,8 +13,12 @@
  * `bundled.ts`, compiled to `lib/cli.js` for the package (`bin/digit-listener.js`).
  */
 import '@tensorflow/tfjs-backend-wasm';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { adaptHead, type EnrollmentTake } from '../adaptation/enroll';
+import { makeProfile, readProfile } from '../adaptation/profile';
+import { decodeWav } from '../audio/wav';
 import { initWasmBackend } from '../model/backend';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type DigitDetection, type RecognizerModels } from '../pipeline/recognizer';
 import { loadModels } from './models';
@@ -21,18 +26,24 @@ import { recognizeFile } from './recognize-file';
 import { atThreshold, detectSet, type EvalSet, labelledFolder, scoreSet } from './score';
 
 const USAGE = `Usage:
-  digit-listener recognize [--json] [--model DIR] [--threshold P] FILE...
+  digit-listener recognize [--json] [--model DIR] [--threshold P] [--profile FILE] FILE...
       Prints each digit found in each WAV file with its confidence, start/end time and the model
       that read it (word: one word at a time; string: the string model, for digits said in one
       breath), then the digits as one string.
       --json       one JSON object per file per line: {"file", "string": "4172", "digits": [{digit, confidence, startMs, endMs, source}]}
-  digit-listener eval [--model DIR] [--threshold P] DIR
+  digit-listener eval [--model DIR] [--threshold P] [--profile FILE] DIR
       Accuracy over the WAV files in DIR named {digit}_*.wav (a file counts as correct when
       exactly one digit is found and it is the right one).
+  digit-listener enroll --out FILE [--model DIR] FILE...
+      Adapts the word model to one person from their takes, WAV files named {digit}_*.wav (one
+      or more per digit), and writes a voice profile (weights only, no audio) to FILE.
 Options:
   --model DIR      model folder holding model.json, and the string model in DIR/strings/ if any (default: the shipped models)
   --threshold P    minimum confidence 0-1 for a digit to be reported (default ${DEFAULT_CONFIDENCE_THRESHOLD})
+  --profile FILE   read with a voice profile made by \`enroll\` for this model
 `;
+
+const COMMANDS = ['recognize', 'eval', 'enroll'];
 
 function formatDetection(d: DigitDetection): string {
   return `${d.digit}  confidence ${d.confidence.toFixed(3)}  ${Math.round(d.startMs)}–${Math.round(d.endMs)} ms  (${d.source})`;
@@ -64,6 +75,8 @@ export async function runCli(argv: string[], install: CliInstall): Promise<numbe
         json: { type: 'boolean', default: false },
         model: { type: 'string', default: install.modelDir },
         threshold: { type: 'string', default: String(DEFAULT_CONFIDENCE_THRESHOLD) },
+        profile: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -82,8 +95,12 @@ export async function runCli(argv: string[], install: CliInstall): Promise<numbe
     process.stderr.write(`digit-listener: --threshold must be a number in [0, 1], got ${values.threshold}\n`);
     return 2;
   }
-  if ((command !== 'recognize' && command !== 'eval') || rest.length === 0 || (command === 'eval' && rest.length !== 1)) {
-    process.stderr.write(`digit-listener: ${command === 'recognize' || command === 'eval' ? 'missing argument' : `unknown command ${command}`}\n${USAGE}`);
+  if (!COMMANDS.includes(command) || rest.length === 0 || (command === 'eval' && rest.length !== 1)) {
+    process.stderr.write(`digit-listener: ${COMMANDS.includes(command) ? 'missing argument' : `unknown command ${command}`}\n${USAGE}`);
+    return 2;
+  }
+  if (command === 'enroll' && !values.out) {
+    process.stderr.write(`digit-listener: enroll needs --out FILE, where the voice profile is written\n${USAGE}`);
     return 2;
   }
 
@@ -98,10 +115,13 @@ export async function runCli(argv: string[], install: CliInstall): Promise<numbe
   let models: RecognizerModels;
   try {
     models = await loadModels(values.model);
+    if (values.profile) models.word.adaptedHead = readProfile(readFileSync(values.profile, 'utf8'), values.profile, models.word);
   } catch (error) {
     process.stderr.write(`digit-listener: ${(error as Error).message}\n`);
     return 2;
   }
+
+  if (command === 'enroll') return enroll(rest, values.out!, models);
 
   if (command === 'recognize') {
     let failed = false;
@@ -150,6 +170,45 @@ export async function runCli(argv: string[], install: CliInstall): Promise<numbe
   const confusion = score.confusion!.map((row) => row.slice(0, 10));
   process.stdout.write(`confusion (rows true 0-9, columns predicted 0-9):\n${confusion.map((r, i) => `  ${i}: ${r.map((v) => String(v).padStart(3)).join(' ')}`).join('\n')}\n`);
   return score.unreadable > 0 ? 1 : 0;
+}
+
+/** `enroll`: adapts the word model to the takes and writes the profile; 1 if a take is unreadable or unlabelled, 2 if none can be used. */
+function enroll(files: string[], out: string, models: RecognizerModels): number {
+  const takes: EnrollmentTake[] = [];
+  let failed = false;
+  for (const file of files) {
+    const digit = /^(\d)_/.exec(basename(file))?.[1];
+    if (digit === undefined) {
+      process.stderr.write(`digit-listener: ${file}: not named {digit}_*.wav, so its digit is unknown (skipped)\n`);
+      failed = true;
+      continue;
+    }
+    try {
+      const audio = decodeWav(new Uint8Array(readFileSync(file)), file);
+      takes.push({ samples: audio.samples, sampleRate: audio.sampleRate, digit: Number(digit) });
+    } catch (error) {
+      process.stderr.write(`digit-listener: ${(error as Error).message} (skipped)\n`);
+      failed = true;
+    }
+  }
+  const started = performance.now();
+  let adaptation;
+  try {
+    adaptation = adaptHead(models.word, takes);
+  } catch (error) {
+    process.stderr.write(`digit-listener: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const ms = performance.now() - started;
+  const perDigit = Array.from({ length: 10 }, (_, d) => takes.filter((t) => t.digit === d).length);
+  writeFileSync(out, `${JSON.stringify(makeProfile(models.word, adaptation.head, perDigit))}\n`);
+  const missing = perDigit.flatMap((n, d) => (n === 0 ? [d] : []));
+  process.stdout.write(
+    `enrolled ${takes.length} takes (${adaptation.examples} windows with their augmented copies) in ${Math.round(ms)} ms; wrote ${out}\n` +
+      (missing.length ? `no take of ${missing.join(', ')}: the profile has not heard how you say them\n` : '') +
+      (adaptation.silentTakes ? `${adaptation.silentTakes} takes had no speech the gate could hear\n` : ''),
+  );
+  return failed ? 1 : 0;
 }
 
 function round(x: number, digits: number): number {
