@@ -13,10 +13,12 @@
  * `bundled.ts`, compiled to `lib/cli.js` for the package (`bin/digit-listener.js`).
  */
 import '@tensorflow/tfjs-backend-wasm';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readAnchors } from '../adaptation/anchors';
 import { adaptHead, type EnrollmentTake } from '../adaptation/enroll';
+import type { HeadExample } from '../adaptation/head';
 import { makeProfile, readProfile } from '../adaptation/profile';
 import { decodeWav } from '../audio/wav';
 import { initWasmBackend } from '../model/backend';
@@ -121,7 +123,7 @@ export async function runCli(argv: string[], install: CliInstall): Promise<numbe
     return 2;
   }
 
-  if (command === 'enroll') return enroll(rest, values.out!, models);
+  if (command === 'enroll') return enroll(rest, values.out!, models, values.model);
 
   if (command === 'recognize') {
     let failed = false;
@@ -173,7 +175,20 @@ export async function runCli(argv: string[], install: CliInstall): Promise<numbe
 }
 
 /** `enroll`: adapts the word model to the takes and writes the profile; 1 if a take is unreadable or unlabelled, 2 if none can be used. */
-function enroll(files: string[], out: string, models: RecognizerModels): number {
+function enroll(files: string[], out: string, models: RecognizerModels, modelDir: string): number {
+  // The model's general examples keep the profile rejecting words that are not digits.
+  const anchorsPath = join(modelDir.endsWith('.json') ? dirname(modelDir) : modelDir, 'anchors.json');
+  let anchors: HeadExample[] = [];
+  if (existsSync(anchorsPath)) {
+    try {
+      anchors = readAnchors(readFileSync(anchorsPath, 'utf8'), anchorsPath, models.word);
+    } catch (error) {
+      process.stderr.write(`digit-listener: ${(error as Error).message}\n`);
+      return 2;
+    }
+  } else {
+    process.stderr.write(`digit-listener: warning: ${anchorsPath} is missing (npm run anchors): without it the profile may take words that are not digits for digits\n`);
+  }
   const takes: EnrollmentTake[] = [];
   let failed = false;
   for (const file of files) {
@@ -194,7 +209,7 @@ function enroll(files: string[], out: string, models: RecognizerModels): number 
   const started = performance.now();
   let adaptation;
   try {
-    adaptation = adaptHead(models.word, takes);
+    adaptation = adaptHead(models.word, takes, { anchors });
   } catch (error) {
     process.stderr.write(`digit-listener: ${(error as Error).message}\n`);
     return 2;
