@@ -5,7 +5,7 @@
  * lag runs in the worker.
  */
 import type { MainToWorklet, WorkletToWorker } from '../src/capture/messages';
-import { unreachable } from '../src/worker/protocol';
+import { unreachable } from '../src/worker/unreachable';
 
 class CaptureProcessor extends AudioWorkletProcessor {
   private target: MessagePort | null = null;

@@ -21,6 +21,7 @@ export function shippedModels(): ModelSources {
       url: new URL(/* @vite-ignore */ './models/default/model.json', import.meta.url).href,
       weights: { 'weights.bin': new URL(/* @vite-ignore */ './models/default/weights.bin', import.meta.url).href },
     },
+    anchors: { url: new URL(/* @vite-ignore */ './models/default/anchors.json', import.meta.url).href },
     strings: {
       url: new URL(/* @vite-ignore */ './models/default/strings/model.json', import.meta.url).href,
       weights: { 'weights.bin': new URL(/* @vite-ignore */ './models/default/strings/weights.bin', import.meta.url).href },

@@ -1,6 +1,7 @@
 import { CaptureError, MicrophoneCapture } from '../capture/microphone';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../pipeline/recognizer';
-import { type DigitResult, type ModelSources, type RejectedSpeech, unreachable, type WorkerToMain } from '../worker/protocol';
+import type { VoiceProfile } from '../adaptation/profile';
+import { type DigitResult, type HeldBackScore, type ModelSources, type RejectedSpeech, unreachable, type WorkerToMain } from '../worker/protocol';
 import { shippedModels, shippedWasm, wasmIn } from './assets';
 import { type DigitRecognizerEventMap, type DigitsEventDetail, RecognizerError, type RecognizerState, type StateReason } from './events';
 import { type BackendReady, WorkerClient, WorkerError } from './worker-client';
@@ -28,6 +29,31 @@ export interface DigitRecognizerOptions {
   readonly digitsTimeout?: number;
   /** Use tfjs' multi-threaded wasm where the page is cross-origin isolated. Default false (one thread measured faster). */
   readonly threads?: boolean;
+  /** A voice profile made by {@link DigitRecognizer.enroll} for this model (null, default: the general model). */
+  readonly profile?: VoiceProfile | null;
+}
+
+/** A recording of one digit, for {@link DigitRecognizer.enroll}. */
+export interface EnrollmentRecording {
+  /** An AudioBuffer (channels averaged), or mono samples at `sampleRate`. */
+  readonly audio: AudioBuffer | Float32Array;
+  /** Hz; required with a Float32Array. */
+  readonly sampleRate?: number;
+  /** The digit said, 0–9. */
+  readonly digit: number;
+}
+
+/** What {@link DigitRecognizer.enroll} made. */
+export interface Enrollment {
+  /** The voice profile: keep it (a {@link ProfileStore}, a file) and pass it to `useProfile`. */
+  readonly profile: VoiceProfile;
+  /** Held-back recordings read exactly right before and after (null: none held back). */
+  readonly heldBack: HeldBackScore | null;
+  /** Windows fitted on (recordings × augmented copies), and the model's general examples used. */
+  readonly examples: number;
+  readonly anchors: number;
+  /** Time of the adaptation in the worker, ms. */
+  readonly adaptMs: number;
 }
 
 /** What {@link DigitRecognizer.recognize} found in a recording. */
@@ -42,7 +68,7 @@ export interface Recognition {
 
 type Settings = Required<Omit<DigitRecognizerOptions, 'modelUrl' | 'wasmPath'>> & Pick<DigitRecognizerOptions, 'modelUrl' | 'wasmPath'>;
 
-const DEFAULTS: Settings = { confidenceThreshold: DEFAULT_CONFIDENCE_THRESHOLD, continuous: false, maxDigits: 0, digitsTimeout: 1500, threads: false };
+const DEFAULTS: Settings = { confidenceThreshold: DEFAULT_CONFIDENCE_THRESHOLD, continuous: false, maxDigits: 0, digitsTimeout: 1500, threads: false, profile: null };
 
 /** The page, if any: URLs the user gives are relative to it. */
 const pageUrl = (): string | undefined => globalThis.document?.baseURI ?? globalThis.location?.href;
@@ -165,6 +191,15 @@ export class DigitRecognizer extends EventTarget {
       return;
     }
     if ('confidenceThreshold' in options && this.capture) this.client?.send({ type: 'configure', settings: { confidenceThreshold: this.settings.confidenceThreshold } });
+    if ('profile' in options && options.profile !== before.profile && this.loaded) {
+      await this.loaded;
+      try {
+        await this.client!.useProfile(this.settings.profile);
+      } catch (error) {
+        this.settings = { ...this.settings, profile: before.profile };
+        throw toRecognizerError(error);
+      }
+    }
     if (!this.settings.continuous && this.stringOpen) this.endString('stop');
   }
 
@@ -178,10 +213,12 @@ export class DigitRecognizer extends EventTarget {
       this.client = client;
       client.on((m) => this.onWorkerMessage(m));
       const { modelUrl, wasmPath } = this.settings;
-      const models: ModelSources = modelUrl ? { word: { url: new URL(modelUrl, pageUrl()).href }, strings: 'beside' } : shippedModels();
+      const models: ModelSources = modelUrl ? { word: { url: new URL(modelUrl, pageUrl()).href }, strings: 'beside', anchors: 'beside' } : shippedModels();
       const wasm = wasmPath ? wasmIn(wasmPath) : shippedWasm();
+      const profile = this.settings.profile;
       this.loaded = client.init(models, wasm, this.settings.threads).then(
-        (ready) => {
+        async (ready) => {
+          if (profile) await client.useProfile(profile);
           this.backend = ready;
           return ready;
         },
@@ -293,6 +330,47 @@ export class DigitRecognizer extends EventTarget {
     }
   }
 
+  /**
+   * Adapts the recognizer to one person from their recordings of the digits (one or more takes
+   * each), in the worker, with the model's general examples so it still rejects non-digits.
+   * The profile in use does not change: pass the result's `profile` to {@link useProfile}.
+   * @param recordings fitted on
+   * @param heldBack recordings read before and after, to show the improvement (not fitted on)
+   * @throws RangeError for a digit outside 0–9 or a recording without a sample rate;
+   *   RecognizerError `enrollment-failed` (e.g. no recording had speech), or a load error
+   */
+  async enroll(recordings: readonly EnrollmentRecording[], heldBack: readonly EnrollmentRecording[] = []): Promise<Enrollment> {
+    const takes = (list: readonly EnrollmentRecording[]) =>
+      list.map(({ audio, sampleRate, digit }) => {
+        if (!(Number.isInteger(digit) && digit >= 0 && digit <= 9)) throw new RangeError(`enroll: digit ${digit} is not 0–9`);
+        const samples = audio instanceof Float32Array ? audio : mixDown(audio);
+        const rate = audio instanceof Float32Array ? sampleRate : audio.sampleRate;
+        if (!(rate && rate > 0)) throw new RangeError('enroll: give the sampleRate of a Float32Array recording in Hz');
+        return { samples, sampleRate: rate, digit };
+      });
+    const [fit, back] = [takes(recordings), takes(heldBack)];
+    await this.load();
+    try {
+      const { profile, heldBack: score, examples, anchors, adaptMs } = await this.client!.enroll(fit, back);
+      return { profile, heldBack: score, examples, anchors, adaptMs };
+    } catch (error) {
+      throw toRecognizerError(error);
+    }
+  }
+
+  /**
+   * Reads with a voice profile from now on (null: the general model), while listening too.
+   * @throws RecognizerError `profile-refused` naming why (made for another model, malformed)
+   */
+  async useProfile(profile: VoiceProfile | null): Promise<void> {
+    await this.setOptions({ profile });
+  }
+
+  /** The voice profile in use, or null. */
+  get profile(): VoiceProfile | null {
+    return this.settings.profile;
+  }
+
   /** Closes the open digit string without a `digits` event (e.g. a form field was cleared). */
   clearDigits(): void {
     this.clearPauseTimer();
@@ -381,6 +459,8 @@ export class DigitRecognizer extends EventTarget {
     switch (m.type) {
       case 'ready':
       case 'recognized':
+      case 'enrolled':
+      case 'profile-set':
       case 'inference-timing':
         return; // answers to calls (WorkerClient)
       case 'status':

@@ -1,3 +1,5 @@
+import type { EnrollmentTake } from '../adaptation/enroll';
+import type { VoiceProfile } from '../adaptation/profile';
 import type { MainToWorker, ModelSources, WorkerToMain } from '../worker/protocol';
 
 /** What the worker reported once the backend and models were ready. */
@@ -98,6 +100,40 @@ export class WorkerClient {
     const copy = samples.slice();
     this.send({ type: 'recognize', id, samples: copy, sampleRate, settings: { confidenceThreshold } }, [copy.buffer]);
     return answer;
+  }
+
+  /**
+   * Adapts the word model to one person in the worker (see `worker/enrollment.ts`).
+   * @param takes fitted on; `heldBack` read before and after (copied: the caller keeps its arrays)
+   * @throws WorkerError `enrollment-failed` (e.g. no take had speech)
+   */
+  enroll(takes: readonly EnrollmentTake[], heldBack: readonly EnrollmentTake[]): Promise<Extract<WorkerToMain, { type: 'enrolled' }>> {
+    const id = this.nextId++;
+    const answer = this.answer(
+      (m) => (m.type === 'enrolled' && m.id === id ? m : undefined),
+      (m) => m.id === id,
+    );
+    const copy = (list: readonly EnrollmentTake[]) => list.map((t) => ({ ...t, samples: t.samples.slice() }));
+    const [fit, back] = [copy(takes), copy(heldBack)];
+    this.send(
+      { type: 'enroll', id, takes: fit, heldBack: back },
+      [...fit, ...back].map((t) => t.samples.buffer),
+    );
+    return answer;
+  }
+
+  /**
+   * Reads with `profile` from now on (null: the general model).
+   * @throws WorkerError `profile-refused` naming why (another model's profile, malformed)
+   */
+  async useProfile(profile: VoiceProfile | null): Promise<void> {
+    const id = this.nextId++;
+    const answer = this.answer(
+      (m) => (m.type === 'profile-set' && m.id === id ? m : undefined),
+      (m) => m.id === id,
+    );
+    this.send({ type: 'use-profile', id, profile });
+    await answer;
   }
 
   send(message: MainToWorker, transfer: Transferable[] = []): void {

@@ -5,6 +5,9 @@
  * (Worklet ↔ worker audio messages are in `capture/messages.ts`.)
  */
 
+import type { EnrollmentTake } from '../adaptation/enroll';
+import type { VoiceProfile } from '../adaptation/profile';
+
 /** Where a model's files are: its `model.json`, and optionally the URL of each weight file. */
 export interface ModelLocation {
   /** URL of `model.json`. */
@@ -25,6 +28,12 @@ export interface ModelSources {
    * (a folder without one reads word by word).
    */
   readonly strings: ModelLocation | 'beside';
+  /**
+   * URL of the word model's anchors (`anchors.json`: the general examples every enrollment is
+   * fitted with), or `'beside'`: look beside the word model (a folder without one enrolls
+   * without them).
+   */
+  readonly anchors: { readonly url: string } | 'beside';
 }
 
 /** Options of one stream (microphone or stream) or one `recognize` call. */
@@ -73,6 +82,22 @@ export type MainToWorker =
     }
   | { readonly type: 'stop' }
   | {
+      /**
+       * Adapt the word model to one person: fit a head on `takes` (with the anchors), score
+       * `heldBack` before and after, answer `enrolled`. The head in use does not change.
+       */
+      readonly type: 'enroll';
+      readonly id: number;
+      readonly takes: EnrollmentTake[];
+      readonly heldBack: EnrollmentTake[];
+    }
+  | {
+      /** Read with this voice profile from now on (null: the general model); answered by `profile-set`. */
+      readonly type: 'use-profile';
+      readonly id: number;
+      readonly profile: VoiceProfile | null;
+    }
+  | {
       /** Recognize a whole recording (not the live stream): answered by `recognized` with the same `id`. */
       readonly type: 'recognize';
       readonly id: number;
@@ -113,7 +138,16 @@ export interface RejectedSpeech {
 }
 
 /** Why the worker failed. */
-export type WorkerErrorCode = 'model-failed' | 'backend-failed' | 'pipeline-failed';
+export type WorkerErrorCode = 'model-failed' | 'backend-failed' | 'pipeline-failed' | 'enrollment-failed' | 'profile-refused';
+
+/** Held-back takes read before and after an enrollment: the improvement the person sees. */
+export interface HeldBackScore {
+  /** Takes held back (not fitted on). */
+  readonly takes: number;
+  /** Of them read exactly right (one digit, the right one) by the general model, and with the new profile. */
+  readonly before: number;
+  readonly after: number;
+}
 
 /** Worker → main thread. */
 export type WorkerToMain =
@@ -122,20 +156,26 @@ export type WorkerToMain =
   | { readonly type: 'digit'; readonly result: DigitResult }
   | ({ readonly type: 'rejected' } & RejectedSpeech)
   | { readonly type: 'recognized'; readonly id: number; readonly digits: DigitResult[]; readonly rejected: RejectedSpeech[] }
+  | {
+      readonly type: 'enrolled';
+      readonly id: number;
+      readonly profile: VoiceProfile;
+      /** Null when nothing was held back. */
+      readonly heldBack: HeldBackScore | null;
+      /** Windows fitted on (takes × augmented copies) and anchors used. */
+      readonly examples: number;
+      readonly anchors: number;
+      /** Time of the adaptation alone (not the held-back scoring), ms. */
+      readonly adaptMs: number;
+    }
+  | { readonly type: 'profile-set'; readonly id: number; readonly model: string | null }
   | { readonly type: 'inference-timing'; readonly medianMs: number; readonly p95Ms: number; readonly runs: number; readonly simd: boolean; readonly threads: boolean }
   | {
       readonly type: 'error';
       readonly code: WorkerErrorCode;
       readonly message: string;
-      /** The `recognize` call that failed, if the error is its answer. */
+      /** The call (`recognize`, `enroll`, `use-profile`) that failed, if the error is its answer. */
       readonly id?: number;
     };
 
-/**
- * The `default` of an exhaustive `switch` over a message's `type`: `message` has type `never`
- * when every case is handled, so an unhandled new message is a compile error here.
- * @throws Error at run time for a message of an unknown type (a newer or foreign sender)
- */
-export function unreachable(message: never): never {
-  throw new Error(`unknown message: ${JSON.stringify((message as { type?: unknown })?.type)}`);
-}
+export { unreachable } from './unreachable';

@@ -10,7 +10,10 @@ import { type BackendInfo, initWasmBackend } from '../model/backend';
 import { DigitClassifier } from '../model/classifier';
 import { measureInference } from '../model/inference-timing';
 import { StringModel } from '../model/string-model';
+import type { HeadExample } from '../adaptation/head';
+import { readProfile } from '../adaptation/profile';
 import { pipelineConfigFor, type RecognizerStep, StreamingRecognizer } from '../pipeline/recognizer';
+import { enroll, loadAnchors } from './enrollment';
 import { type DigitResult, type MainToWorker, type ModelLocation, type RejectedSpeech, type StreamSettings, unreachable, type WorkerToMain } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -33,6 +36,8 @@ let classifier: DigitClassifier | null = null;
 /** The CTC string model beside the word model (`strings/model.json`), if the model folder has one. */
 let stringModel: StringModel | null = null;
 let backendInfo: BackendInfo | null = null;
+/** The word model's general examples for enrollment (`anchors.json`); empty without one. */
+let anchors: HeadExample[] = [];
 let recognizer: StreamingRecognizer | null = null;
 /** Sample rate and settings of the current stream, to start a fresh one after a flush. */
 let streamConfig: { sampleRate: number; settings: StreamSettings } | null = null;
@@ -217,6 +222,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         classifier = await DigitClassifier.load(modelHandler(word), word.url);
         stringModel = await loadStringModel(strings, word.url);
         pipelineConfigFor({ word: classifier, strings: stringModel }); // one frontend feeds both
+        anchors = await loadAnchors(message.models.anchors, word.url, classifier);
       } catch (error) {
         post({ type: 'error', code: 'model-failed', message: (error as Error).message });
         return;
@@ -254,6 +260,23 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       return;
     case 'recognize':
       recognizeRecording(message);
+      return;
+    case 'enroll':
+      if (!classifier) return post({ type: 'error', code: 'model-failed', message: 'no model loaded', id: message.id });
+      try {
+        post(enroll(message, { word: classifier, strings: stringModel }, anchors));
+      } catch (error) {
+        post({ type: 'error', code: 'enrollment-failed', message: (error as Error).message, id: message.id });
+      }
+      return;
+    case 'use-profile':
+      if (!classifier) return post({ type: 'error', code: 'model-failed', message: 'no model loaded', id: message.id });
+      try {
+        classifier.adaptedHead = message.profile ? readProfile(JSON.stringify(message.profile), 'the profile given', classifier) : null;
+        post({ type: 'profile-set', id: message.id, model: message.profile?.model ?? null });
+      } catch (error) {
+        post({ type: 'error', code: 'profile-refused', message: (error as Error).message, id: message.id });
+      }
       return;
     case 'stop':
       stop();
