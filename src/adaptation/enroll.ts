@@ -11,6 +11,9 @@ import { pipelineConfigFor } from '../pipeline/recognizer';
 import { StreamingPipeline, type UtteranceWindow } from '../pipeline/streaming-pipeline';
 import { type FitHeadOptions, fitHead, type HeadExample, type SoftmaxHead } from './head';
 
+/** Order the digits are asked for in an enrollment: as on a phone's keypad. */
+export const ENROLLMENT_ORDER: readonly number[] = Object.freeze([1, 2, 3, 4, 5, 6, 7, 8, 9, 0]);
+
 /** One enrolled take: a recording of one digit. */
 export interface EnrollmentTake {
   /** Mono samples at `sampleRate`. */

@@ -4,6 +4,7 @@
  */
 import { messageSW, Workbox } from 'workbox-window';
 import '../element/define';
+import { setUpVoices } from './voices';
 
 const status = document.getElementById('app-status')!;
 
@@ -55,3 +56,4 @@ async function registerServiceWorker(): Promise<void> {
 }
 
 void registerServiceWorker();
+void setUpVoices(document.querySelector('digit-listener')!);

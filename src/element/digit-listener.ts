@@ -6,6 +6,8 @@ import { DigitRecognizer, type DigitRecognizerOptions } from '../session/digit-r
 import type { DigitEventDetail, DigitsEventDetail, ErrorEventDetail, RecognizerErrorCode, StateEventDetail } from '../session/events';
 import type { BackendReady } from '../session/worker-client';
 import type { DigitResult } from '../worker/protocol';
+import type { VoiceProfile } from '../adaptation/profile';
+import { EnrollmentController } from './enrollment-controller';
 import { FormController } from './form-controller';
 import { formatConfidence } from './format';
 import { digitListenerStyles } from './styles';
@@ -64,12 +66,14 @@ const REASON_TEXT: Partial<Record<NonNullable<StateEventDetail['reason']>, strin
  * digit is certain. All events bubble and are `composed` (they leave shadow roots).
  *
  * @fires digit - a digit was recognized; `detail`: {digit, confidence, probabilities, source ('word' | 'string'), startMs, endMs, streamOriginAt}
+ * @fires enrolled - an enrollment adapted to the person's voice; `detail`: {profile, heldBack: {takes, before, after} | null} (the profile is not in use until Keep)
+ * @fires profile-change - the person kept the new voice profile (Keep); `detail`: {profile}, to store it (e.g. `ProfileStore`)
  * @fires digits - continuous mode: a digit string was completed; `detail`: {digits: "4172", reason: 'pause' | 'length' | 'stop'}
  * @fires listening-change - listening started or ended (microphone opened or closed, or audio
  *   paused by the browser and resumed); `detail`: {listening}
  * @fires error - something failed; `detail`: {code, message}, code one of permission-denied,
  *   no-device, device-busy, unsupported, device-lost, unknown, model-failed, backend-failed,
- *   pipeline-failed
+ *   pipeline-failed, enrollment-failed, profile-refused
  * @attr confidence-threshold - minimum confidence (0–1) for a digit to be shown (default 0.5)
  * @attr continuous - keep listening after a digit and group digits into strings
  * @attr max-digits - continuous mode: a string is complete at this many digits (default 0: no limit)
@@ -88,6 +92,7 @@ const REASON_TEXT: Partial<Record<NonNullable<StateEventDetail['reason']>, strin
  * @csspart remark - the note shown when speech was heard but no digit reported
  * @csspart digits - continuous mode: the digit string being spoken, then the last completed one
  * @csspart clear - the button that clears the digits
+ * @csspart enrollment - the enrollment panel (`startEnrollment()`): the digit to say, a tick per digit heard, Redo last / Cancel, then the result and Keep / Discard
  * @cssprop --digit-listener-accent - accent colour (default #0b57d0)
  * @slot start-label - the label of the start button (default "Start")
  */
@@ -140,6 +145,40 @@ export class DigitListener extends LitElement {
   @state() private formDisabled = false;
 
   private readonly formField = new FormController(this);
+  private readonly enrollment = new EnrollmentController(this, {
+    recognizer: () => (this.recognizer ??= this.createRecognizer()),
+    announce: (text) => this.announce(text),
+    fire: (type, detail) => fireEvent(this, type, detail),
+  });
+
+  /**
+   * Teaches the recognizer this person's voice: asks for each digit `takesPerDigit` times (a
+   * tick per digit, Redo last, Cancel), adapts in the worker and shows how much better it reads
+   * the takes held back (all rounds after the first); Keep applies the profile and fires
+   * `profile-change`. Call from a user gesture (it opens the microphone).
+   * @throws RangeError for takesPerDigit outside 1–5
+   */
+  async startEnrollment(takesPerDigit = 2): Promise<void> {
+    this.message = '';
+    await this.enrollment.start(takesPerDigit).catch((error: unknown) => {
+      if (error instanceof RangeError) throw error; // other failures arrive as `error` events
+    });
+  }
+
+  /** Ends an enrollment without keeping anything. */
+  async cancelEnrollment(): Promise<void> {
+    await this.enrollment.cancel();
+  }
+
+  /** The voice profile in use (null: the general model). Setting it applies it; another model's is refused (an `error` event). */
+  get profile(): VoiceProfile | null {
+    return this.recognizer?.profile ?? this.pendingProfile;
+  }
+  set profile(profile: VoiceProfile | null) {
+    this.pendingProfile = profile;
+    this.recognizer?.useProfile(profile).catch((error: unknown) => this.onError({ code: 'profile-refused', message: (error as Error).message }));
+  }
+  private pendingProfile: VoiceProfile | null = null;
 
   /**
    * The digits held: in continuous mode the string being spoken or the last completed one, else
@@ -189,6 +228,7 @@ export class DigitListener extends LitElement {
       digitsTimeout: Math.max(0, this.digitsTimeout),
       modelUrl: this.modelSrc || undefined,
       wasmPath: this.wasmPath || undefined,
+      profile: this.pendingProfile,
     };
   }
 
@@ -239,6 +279,7 @@ export class DigitListener extends LitElement {
   }
 
   private onDigit(result: DigitResult): void {
+    if (this.enrollment.active) return; // takes, not answers
     this.lastResult = result;
     this.remark = '';
     this.announce(`${result.digit}, ${DIGIT_LABELS[result.digit]}, confidence ${Math.round(result.confidence * 100)} percent`);
@@ -249,6 +290,7 @@ export class DigitListener extends LitElement {
   }
 
   private onDigits(detail: DigitsEventDetail): void {
+    if (this.enrollment.active) return;
     this.formField.committed();
     this.announce(`Digits ${detail.digits.split('').join(' ')}`);
     fireEvent<DigitsEventDetail>(this, 'digits', detail);
@@ -314,15 +356,22 @@ export class DigitListener extends LitElement {
     // layout) so the 10 updates a second cost the main thread little (`npm run bench`).
     const level = Math.round(Math.max(0, Math.min(1, (this.levelDb + 60) / 60)) * 10) / 10;
     const busy = this.state === 'loading';
+    const meter = html`
+      <div class="level" part="level" role="meter" aria-label="Input level" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
+        <div class=${`fill step-${Math.round(level * 10)}`}></div>
+      </div>
+      <div class="state" data-state=${this.state}>${STATE_TEXT[this.state]}</div>
+    `;
+    const live = html`<div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>`;
+    if (this.enrollment.active) {
+      return html`<div class="card">${this.enrollment.render()}${meter}${this.message ? html`<div class="message" role="alert">${this.message}</div>` : nothing}${live}</div>`;
+    }
     /* eslint-disable @typescript-eslint/unbound-method -- Lit calls @event listeners with `this` the element (its render host) */
     return html`
       <div class="card">
         <div class="digit" part="digit" aria-hidden="true">${result ? result.digit : nothing}</div>
         <div class="confidence" part="confidence">${result ? `confidence ${formatConfidence(result.confidence)}` : nothing}</div>
-        <div class="level" part="level" role="meter" aria-label="Input level" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
-          <div class=${`fill step-${Math.round(level * 10)}`}></div>
-        </div>
-        <div class="state" data-state=${this.state}>${STATE_TEXT[this.state]}</div>
+        ${meter}
         ${this.continuous ? html`<div class="string" part="digits">${this.digitString}</div>` : nothing}
         <div class="remark" part="remark">${this.remark && this.listening ? this.remark : nothing}</div>
         ${this.message ? html`<div class="message" role="alert">${this.message}</div>` : nothing}
@@ -336,7 +385,7 @@ export class DigitListener extends LitElement {
               : nothing
           }
         </div>
-        <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+        ${live}
       </div>
     `;
     /* eslint-enable @typescript-eslint/unbound-method */

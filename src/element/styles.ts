@@ -33,6 +33,13 @@ export const digitListenerStyles = css`
     .level > .step-4 { transform: scaleX(0.4); } .level > .step-5 { transform: scaleX(0.5); } .level > .step-6 { transform: scaleX(0.6); }
     .level > .step-7 { transform: scaleX(0.7); } .level > .step-8 { transform: scaleX(0.8); } .level > .step-9 { transform: scaleX(0.9); }
     .level > .step-10 { transform: scaleX(1); }
+    .enrollment { display: grid; gap: 0.5rem; justify-items: center; }
+    .prompt { font-size: 1.5rem; }
+    .prompt-digit { font-size: 4rem; font-weight: 700; color: var(--accent); font-variant-numeric: tabular-nums; }
+    .round, .enroll-message { font-size: 0.95rem; max-width: 22rem; text-align: center; }
+    .ticks { display: flex; gap: 0.35rem; list-style: none; padding: 0; margin: 0; font-variant-numeric: tabular-nums; }
+    .ticks > li { min-width: 1.6rem; text-align: center; border: 1px solid #c4c7c5; border-radius: 4px; padding: 0.1rem 0.2rem; }
+    .ticks > li.heard { background: var(--accent); color: #fff; border-color: var(--accent); }
     .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     /* Windows high contrast and other forced-colour modes: system colours, meter still visible. */
     @media (forced-colors: active) {

@@ -115,6 +115,7 @@ export class DigitRecognizer extends EventTarget {
   private unwatch: (() => void) | null = null;
   private currentState: RecognizerState = 'idle';
   private pausedByUser = false;
+  private takesOn = false;
   private stringOpen = false;
   private openDigits = '';
   private pauseTimer: ReturnType<typeof setTimeout> | null = null;
@@ -219,6 +220,7 @@ export class DigitRecognizer extends EventTarget {
       this.loaded = client.init(models, wasm, this.settings.threads).then(
         async (ready) => {
           if (profile) await client.useProfile(profile);
+          if (this.takesOn) client.send({ type: 'record-takes', on: true });
           this.backend = ready;
           return ready;
         },
@@ -366,6 +368,15 @@ export class DigitRecognizer extends EventTarget {
     await this.setOptions({ profile });
   }
 
+  /**
+   * While on, every utterance heard is also sent back as a recording (`take` events), to
+   * collect enrollment takes from the microphone. Off by default: it keeps 8 s of audio.
+   */
+  recordTakes(on: boolean): void {
+    this.takesOn = on;
+    this.client?.send({ type: 'record-takes', on });
+  }
+
   /** The voice profile in use, or null. */
   get profile(): VoiceProfile | null {
     return this.settings.profile;
@@ -463,6 +474,9 @@ export class DigitRecognizer extends EventTarget {
       case 'profile-set':
       case 'inference-timing':
         return; // answers to calls (WorkerClient)
+      case 'take':
+        if (this.capture) this.emit('take', { samples: m.samples, sampleRate: m.sampleRate, startMs: m.startMs, endMs: m.endMs });
+        return;
       case 'status':
         if (!this.listening) return;
         this.setState(m.inSpeech ? 'speech' : 'listening');

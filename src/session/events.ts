@@ -52,6 +52,16 @@ export interface ErrorEventDetail {
   readonly message: string;
 }
 
+/** `detail` of the `take` event: an utterance as a recording (while `recordTakes(true)`: enrollment). */
+export interface TakeEventDetail {
+  /** Mono samples at `sampleRate` (the device's), with 250 ms of margin around the speech. */
+  readonly samples: Float32Array;
+  readonly sampleRate: number;
+  /** Where the speech is in the stream, ms since listening started. */
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
 /** The recognizer's events and their `detail`s. Every event is a `CustomEvent`. */
 export interface DigitRecognizerEventMap {
   digit: DigitEventDetail;
@@ -60,6 +70,7 @@ export interface DigitRecognizerEventMap {
   state: StateEventDetail;
   rejected: RejectedEventDetail;
   error: ErrorEventDetail;
+  take: TakeEventDetail;
 }
 
 /** An error of the recognizer, with the code of its `error` event. */

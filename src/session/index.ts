@@ -17,6 +17,7 @@ export type {
   RejectedEventDetail,
   StateEventDetail,
   StateReason,
+  TakeEventDetail,
 } from './events';
 export { RecognizerError } from './events';
 export type { BackendReady } from './worker-client';

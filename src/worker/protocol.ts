@@ -92,6 +92,14 @@ export type MainToWorker =
       readonly heldBack: EnrollmentTake[];
     }
   | {
+      /**
+       * While on, every utterance the gate finds in the stream is also posted back as a
+       * recording (`take`): how enrollment collects the person's takes from the microphone.
+       */
+      readonly type: 'record-takes';
+      readonly on: boolean;
+    }
+  | {
       /** Read with this voice profile from now on (null: the general model); answered by `profile-set`. */
       readonly type: 'use-profile';
       readonly id: number;
@@ -169,6 +177,16 @@ export type WorkerToMain =
       readonly adaptMs: number;
     }
   | { readonly type: 'profile-set'; readonly id: number; readonly model: string | null }
+  | {
+      /** An utterance of the stream as a recording (while `record-takes` is on), with 250 ms of margin on each side. */
+      readonly type: 'take';
+      /** Mono samples at `sampleRate` (the device's). */
+      readonly samples: Float32Array;
+      readonly sampleRate: number;
+      /** Where the utterance's speech is in the stream, ms of stream time. */
+      readonly startMs: number;
+      readonly endMs: number;
+    }
   | { readonly type: 'inference-timing'; readonly medianMs: number; readonly p95Ms: number; readonly runs: number; readonly simd: boolean; readonly threads: boolean }
   | {
       readonly type: 'error';

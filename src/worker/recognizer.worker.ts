@@ -14,6 +14,7 @@ import type { HeadExample } from '../adaptation/head';
 import { readProfile } from '../adaptation/profile';
 import { pipelineConfigFor, type RecognizerStep, StreamingRecognizer } from '../pipeline/recognizer';
 import { enroll, loadAnchors } from './enrollment';
+import { TakeRecorder } from './take-recorder';
 import { type DigitResult, type MainToWorker, type ModelLocation, type RejectedSpeech, type StreamSettings, unreachable, type WorkerToMain } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -38,6 +39,11 @@ let stringModel: StringModel | null = null;
 let backendInfo: BackendInfo | null = null;
 /** The word model's general examples for enrollment (`anchors.json`); empty without one. */
 let anchors: HeadExample[] = [];
+/** Whether the page wants each utterance back as a recording, and the audio kept for it. */
+let recordTakes = false;
+let takeRecorder: TakeRecorder | null = null;
+/** Margin around an utterance's speech in a take, ms: the gate's onset and hangover are not exact. */
+const TAKE_MARGIN_MS = 250;
 let recognizer: StreamingRecognizer | null = null;
 /** Sample rate and settings of the current stream, to start a fresh one after a flush. */
 let streamConfig: { sampleRate: number; settings: StreamSettings } | null = null;
@@ -61,8 +67,10 @@ function onAudio(message: WorkletToWorker): void {
   streamSamples += message.samples.length;
   streamOriginAt = Math.min(streamOriginAt, performance.timeOrigin + performance.now() - (1000 * streamSamples) / recognizer.pipeline.inputSampleRate);
   try {
+    takeRecorder?.push(message.samples);
     const step = recognizer.push(message.samples);
     postResults(step);
+    if (takeRecorder) postTakes(step, takeRecorder);
     peakDb = Math.max(peakDb, step.levelDb);
     const now = performance.now();
     const speechChanged = step.inSpeech !== lastSpeech;
@@ -92,9 +100,18 @@ function newRecognizer(sampleRate: number, settings: StreamSettings): StreamingR
   return new StreamingRecognizer({ word: classifier, strings: stringModel }, sampleRate, settings);
 }
 
+/** Posts each utterance window of `step` as a recording. */
+function postTakes(step: RecognizerStep, recorder: TakeRecorder): void {
+  for (const w of step.windows) {
+    const samples = recorder.extract(w.startMs - TAKE_MARGIN_MS, w.endMs + TAKE_MARGIN_MS);
+    if (samples) self.postMessage({ type: 'take', samples, sampleRate: recorder.sampleRate, startMs: w.startMs, endMs: w.endMs } satisfies WorkerToMain, [samples.buffer]);
+  }
+}
+
 /** A fresh recognizer for a new stream (at start, and after a flush). */
 function newStream(config: { sampleRate: number; settings: StreamSettings }): void {
   recognizer = newRecognizer(config.sampleRate, config.settings);
+  takeRecorder = recordTakes ? new TakeRecorder(config.sampleRate) : null;
   streamConfig = config;
   streamSamples = 0;
   streamOriginAt = Number.POSITIVE_INFINITY;
@@ -268,6 +285,10 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       } catch (error) {
         post({ type: 'error', code: 'enrollment-failed', message: (error as Error).message, id: message.id });
       }
+      return;
+    case 'record-takes':
+      recordTakes = message.on;
+      takeRecorder = recordTakes && streamConfig ? new TakeRecorder(streamConfig.sampleRate, streamSamples) : null;
       return;
     case 'use-profile':
       if (!classifier) return post({ type: 'error', code: 'model-failed', message: 'no model loaded', id: message.id });

@@ -70,12 +70,13 @@ describe('the package', () => {
     expect(names(element.attributes)).toEqual(
       ['confidence-threshold', 'continuous', 'digits-timeout', 'for', 'max-digits', 'maxlength', 'minlength', 'model-src', 'name', 'required', 'state', 'wasm-path'].sort(),
     );
-    expect(names(element.events)).toEqual(['digit', 'digits', 'error', 'listening-change']);
-    expect(names(element.cssParts)).toEqual(['button', 'clear', 'confidence', 'digit', 'digits', 'level', 'remark']);
+    expect(names(element.events)).toEqual(['digit', 'digits', 'enrolled', 'error', 'listening-change', 'profile-change']);
+    expect(names(element.cssParts)).toEqual(['button', 'clear', 'confidence', 'digit', 'digits', 'enrollment', 'level', 'remark']);
     expect(names(element.cssProperties)).toEqual(['--digit-listener-accent']);
     expect(names(element.slots)).toEqual(['start-label']);
     const publicMembers = element.members.filter((m) => !m.privacy || m.privacy === 'public').map((m) => m.name);
-    for (const m of ['start', 'stop', 'value', 'checkValidity', 'continuous', 'confidenceThreshold', 'modelSrc', 'wasmPath']) expect(publicMembers).toContain(m);
+    for (const m of ['start', 'stop', 'value', 'checkValidity', 'continuous', 'confidenceThreshold', 'modelSrc', 'wasmPath', 'startEnrollment', 'cancelEnrollment', 'profile'])
+      expect(publicMembers).toContain(m);
   });
 
   it.skipIf(!chromiumPath)(
