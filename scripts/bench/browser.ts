@@ -415,3 +415,71 @@ export function scoreStrings(
     sampleRate,
   };
 }
+
+/** Adaptation of the word model to one speaker in the recognizer worker (enrollment), ms. */
+export interface BrowserEnrollment {
+  /** Median over 3 runs of the adaptation in the worker: 1 take per digit, and 3. */
+  readonly oneTakeMs: number;
+  readonly threeTakesMs: number;
+  /** Windows fitted on (1 take per digit) and anchors. */
+  readonly examples: number;
+  readonly anchors: number;
+}
+
+/**
+ * Times enrollment in the recognizer worker (dev server, one thread): FSDD speaker theo's takes
+ * 5 (and 5–7) of each digit, through `WorkerClient.enroll` as the element does.
+ */
+export async function browserEnrollment(): Promise<BrowserEnrollment> {
+  const chromiumPath = findChromium();
+  if (!chromiumPath) throw new Error('Chromium is needed for the browser benchmark (apt-get install chromium)');
+  const takes = [5, 6, 7].flatMap((index) => Array.from({ length: 10 }, (_, digit) => ({ digit, index, ...fsddClip(`${digit}_theo_${index}`) })));
+  const sent = takes.map((t) => ({ digit: t.digit, index: t.index, sampleRate: t.sampleRate, samples: Array.from(t.samples) }));
+  const server = await createServer({ logLevel: 'warn', server: { port: 0, host: '127.0.0.1' } });
+  await server.listen();
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.resolvedUrls!.local[0]);
+    const measure = () =>
+      page.evaluate(
+        async ({ sent, modules }) => {
+          const { WorkerClient } = (await import(modules.workerClient)) as typeof import('../../src/session/worker-client');
+          const { shippedModels, shippedWasm } = (await import(modules.assets)) as typeof import('../../src/session/assets');
+          const client = new WorkerClient();
+          try {
+            await client.init(shippedModels(), shippedWasm(), false);
+            // No named functions in here: tsx wraps them in a helper the page does not have.
+            const sets = [1, 3].map((n) => sent.filter((t) => t.index < 5 + n).map((t) => ({ digit: t.digit, sampleRate: t.sampleRate, samples: new Float32Array(t.samples) })));
+            const times: number[][] = [[], []];
+            let examples = 0;
+            let anchors = 0;
+            for (let run = 0; run < 3; run++) {
+              for (let k = 0; k < 2; k++) {
+                const answer = await client.enroll(sets[k], []);
+                times[k].push(answer.adaptMs);
+                if (k === 0) [examples, anchors] = [answer.examples, answer.anchors];
+              }
+            }
+            for (const list of times) list.sort((a, b) => a - b);
+            return { oneTakeMs: times[0][1], threeTakesMs: times[1][1], examples, anchors };
+          } finally {
+            client.terminate();
+          }
+        },
+        { sent, modules: { workerClient: '/src/session/worker-client.ts', assets: '/src/session/assets.ts' } },
+      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await measure();
+      } catch (error) {
+        // The dev server's dependency optimizer may reload the page on a first visit.
+        if (attempt >= 4 || !/context was destroyed|navigat/i.test((error as Error).message)) throw error;
+        await page.waitForLoadState('load');
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
