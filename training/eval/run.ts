@@ -20,6 +20,10 @@
  *   speaker's clips). <recipe> hashes the code and data that make a model (training/, the
  *   frontend, gate, pipeline and model code, the synthetic manifest, the fold epochs), so a
  *   changed recipe trains new folds instead of reusing another recipe's.
+ * - enrollment (training/eval/enrollment.ts, unless --no-enrollment): voice profiles from 1 and
+ *   3 takes per digit, per FSDD speaker (with the leave-one-speaker-out folds, when they are
+ *   there) and per held-out synthetic voice; other speakers and non-digit words with the profile
+ *   active → enrollment.md / enrollment.json.
  * Writes report.md / report.html (pictures) / report.json to --out (default reports/eval).
  *
  * Usage: npm run eval -- [--model DIR] [--out DIR] [--threshold P] [--speech-commands DIR] [--loso [--loso-epochs N] [--loso-parallel N]]
@@ -63,6 +67,7 @@ const { values: args } = parseArgs({
     'loso-epochs': { type: 'string', default: '12' },
     'loso-parallel': { type: 'string', default: '2' },
     'speech-commands': { type: 'string' },
+    'no-enrollment': { type: 'boolean', default: false },
   },
 });
 const confidenceThreshold = Number(args.threshold);
@@ -169,6 +174,28 @@ async function main(): Promise<void> {
     seconds: (performance.now() - started) / 1000,
   });
   console.log(`wrote ${args.out}/report.md, report.html, report.json`);
+  if (!args['no-enrollment']) {
+    // In its own process: it loads the fold models and the shipped one again, with their own anchors.
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'training/eval/enrollment.ts',
+        '--model',
+        args.model,
+        '--data',
+        args.data,
+        '--synth',
+        args.synth,
+        '--out',
+        args.out,
+        ...(speechCommandsDir ? ['--speech-commands', speechCommandsDir] : []),
+      ],
+      { maxBuffer: 64 << 20 },
+    );
+    console.log(stdout.trim().split('\n').at(-1));
+  }
 }
 
 main().catch((error: unknown) => {
