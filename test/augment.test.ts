@@ -4,8 +4,8 @@ import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { fsddClip } from './helpers/fsdd';
 import { bandLimit } from '../training/filters';
 import FFT from 'fft.js';
-import { generateNoise, rms } from '../training/noise';
-import { Random } from '../training/random';
+import { generateNoise, rms } from '../src/audio/noise';
+import { Random } from '../src/audio/random';
 import { convolve, syntheticImpulseResponse } from '../training/reverb';
 import { tone } from './helpers/fsdd';
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels } from '../training/wasm-gradients';
 import { ctcLoss, ctcMinFrames } from '../training/ctc';
-import { Random } from '../training/random';
+import { Random } from '../src/audio/random';
 
 type Backend = 'wasm' | 'cpu';
 /** Logits as nested arrays [batch][frame][class] (float64 for the references). */

@@ -16,7 +16,7 @@ import { DEFAULT_MODEL_DIR } from '../src/cli/paths';
 import { initWasmBackend } from '../src/model/backend';
 import { loadModels } from '../src/cli/models';
 import type { AblationReport } from '../training/eval/ablation-report';
-import { rms } from '../training/noise';
+import { rms } from '../src/audio/noise';
 import { FSDD_DIR } from './helpers/fsdd';
 import {
   GLUED_LEVEL_RMS,

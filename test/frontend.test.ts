@@ -3,7 +3,7 @@ import { DEFAULT_FRONTEND_CONFIG } from '../src/frontend/config';
 import { type LogMelFrame, StreamingLogMel } from '../src/frontend/log-mel';
 import { melEdgesHz } from '../src/frontend/mel';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
-import { Random } from '../training/random';
+import { Random } from '../src/audio/random';
 import { concat, fsddClip, tone } from './helpers/fsdd';
 
 const { melBins, fMinHz, fMaxHz, sampleRate } = DEFAULT_FRONTEND_CONFIG;

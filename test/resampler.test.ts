@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DOWNSAMPLING_KERNEL, type ResamplerOptions, StreamingResampler } from '../src/frontend/resampler';
-import { Random } from '../training/random';
+import { Random } from '../src/audio/random';
 import { concat, tone } from './helpers/fsdd';
 
 function resampleWhole(input: Float32Array, from: number, to: number, options: ResamplerOptions = {}): Float32Array {

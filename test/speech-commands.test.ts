@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { augmentClip, DEFAULT_AUGMENT_CONFIG } from '../training/augment';
 import { gluePhrase } from '../training/phrases';
-import { Random } from '../training/random';
+import { Random } from '../src/audio/random';
 import { listSpeechCommands, speakerHashPercent, speakerSplit } from '../training/speech-commands';
 import { speechCommandsSets } from '../training/eval/speech-commands-sets';
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../src/audio/wav';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { nonSpeechSound } from '../training/nonspeech';
-import { Random } from '../training/random';
+import { Random } from '../src/audio/random';
 import { planAll, planSentences, planStrings, planSynth, planTrainStrings, synthesize, TRAIN_STRINGS_PER_SPEAKER, type SynthEntry } from '../training/synth/generate';
 import { readSynthManifest, readSynthTrainStrings } from '../training/synth/load';
 import { DIGIT_SOUNDING_WORDS, HELD_OUT_SENTENCES, SENTENCES, soundsLikeDigit, TRAIN_SENTENCES } from '../training/synth/sentences';

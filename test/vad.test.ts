@@ -3,8 +3,8 @@ import { wordSpan } from '../training/word-span';
 import { DEFAULT_GATE_CONFIG, type GateConfig, VoiceActivityGate } from '../src/vad/gate';
 import { DEFAULT_WINDOW_CONFIG, FrameHistory, windowStartFrame } from '../src/vad/window';
 import { DEFAULT_PIPELINE_CONFIG, StreamingPipeline } from '../src/pipeline/streaming-pipeline';
-import { generateNoise, mixAtSnr, officeNoise, rms } from '../training/noise';
-import { Random } from '../training/random';
+import { generateNoise, mixAtSnr, officeNoise, rms } from '../src/audio/noise';
+import { Random } from '../src/audio/random';
 import { concat, fsddClip, tone } from './helpers/fsdd';
 
 /** `n` energies (dB) of one value. */

@@ -4,7 +4,7 @@ import { StreamingLogMel } from '../src/frontend/log-mel';
 import { melEdgesHz, melFilterbank, vtlpWarpHz } from '../src/frontend/mel';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { augmentClip, DEFAULT_AUGMENT_CONFIG, NO_AUGMENTATION } from '../training/augment';
-import { Random } from '../training/random';
+import { Random } from '../src/audio/random';
 import { fsddClip, tone } from './helpers/fsdd';
 
 const { melBins, fMinHz, fMaxHz, fftSize, sampleRate } = DEFAULT_FRONTEND_CONFIG;

@@ -8,7 +8,7 @@ import {
   depthwiseConv2dBackpropFilterNHWC,
   depthwiseConv2dBackpropInputNHWC,
 } from '../training/wasm-gradients.js';
-import { Random } from '../training/random';
+import { Random } from '../src/audio/random';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav16, WavDecodeError, type DecodedAudio } from '../src/audio/wav.js';
-import { Random } from '../training/random';
+import { Random } from '../src/audio/random';
 
 const FSDD_DIR = '/work/shared/datasets/fsdd/recordings';
 const SOX = '/usr/bin/sox';

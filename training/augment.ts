@@ -1,8 +1,8 @@
 import { resample } from '../src/frontend/resampler';
 import { bandLimit } from './filters';
-import { generateNoise, mixAtSnr, type NoiseColour, rms, toUnitRms } from './noise';
+import { generateNoise, mixAtSnr, type NoiseColour, rms, toUnitRms } from '../src/audio/noise';
 import { nonSpeechSound } from './nonspeech';
-import type { Random } from './random';
+import type { Random } from '../src/audio/random';
 import { convolve, syntheticImpulseResponse } from './reverb';
 
 /** Ranges of the waveform augmentations applied to each training clip. */

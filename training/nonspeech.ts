@@ -1,5 +1,5 @@
-import { generateNoise, type NoiseColour } from './noise';
-import type { Random } from './random';
+import { generateNoise, type NoiseColour } from '../src/audio/noise';
+import type { Random } from '../src/audio/random';
 
 /**
  * Sounds that are not speech, for the rejection class: noise bursts (white/pink/brown), clicks

@@ -1,6 +1,6 @@
 import { resample } from '../src/frontend/resampler';
 import type { Clip } from './augment';
-import type { Random } from './random';
+import type { Random } from '../src/audio/random';
 import { wordSpan } from './word-span';
 
 /** Words per glued phrase. */

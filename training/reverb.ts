@@ -1,5 +1,5 @@
 import FFT from 'fft.js';
-import type { Random } from './random';
+import type { Random } from '../src/audio/random';
 
 /**
  * Synthetic room impulse response: a unit direct path followed by exponentially decaying

@@ -70,7 +70,7 @@ import { existsSync } from 'node:fs';
 import { evaluate } from './metrics';
 import { buildModel, DEFAULT_MODEL_SHAPE, type ModelShape } from './model';
 import { PITCH_SHIFT_CENTS, pitchShiftedCopies } from './pitch';
-import { Random } from './random';
+import { Random } from '../src/audio/random';
 import { type TrainingReport, writeReport } from './report';
 import { decodeAll } from './decode';
 import { registerWasmGradientKernels } from './wasm-gradients';

@@ -29,8 +29,8 @@ import { gzipSync } from 'node:zlib';
 import { buildApp } from '../app-build';
 import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
-import { generateNoise } from '../../training/noise';
-import { Random } from '../../training/random';
+import { generateNoise } from '../../src/audio/noise';
+import { Random } from '../../src/audio/random';
 import { browserEnrollment, browserInference, browserListening, browserStrings } from './browser';
 import { HELDOUT_STRINGS_DIR, type PipelineRealTimeFactor, type ReaderStepCost, runStringsChild } from './strings';
 

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeWav } from '../../src/audio/wav';
 import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
 import { resample } from '../../src/frontend/resampler';
-import { Random } from '../../training/random';
+import { Random } from '../../src/audio/random';
 import { DEFAULT_SYNTH_DIR } from '../../training/synth/generate';
 import { concat } from '../../test/helpers/fsdd';
 

@@ -26,8 +26,8 @@ import { resample } from '../../src/frontend/resampler';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { DEFAULT_GATE_CONFIG } from '../../src/vad/gate';
 import { listFsdd, officialSplit } from '../../training/fsdd';
-import { generateNoise, mixAtSnr } from '../../training/noise';
-import { Random } from '../../training/random';
+import { generateNoise, mixAtSnr } from '../../src/audio/noise';
+import { Random } from '../../src/audio/random';
 import { wordSpan } from '../../training/word-span';
 
 const RATE = 16000;

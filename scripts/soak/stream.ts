@@ -8,9 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeWav } from '../../src/audio/wav';
 import { FSDD_DIR } from '../../test/helpers/fsdd';
-import { generateNoise, type NoiseColour, officeNoise, rms } from '../../training/noise';
+import { generateNoise, type NoiseColour, officeNoise, rms } from '../../src/audio/noise';
 import { nonSpeechSound } from '../../training/nonspeech';
-import { Random } from '../../training/random';
+import { Random } from '../../src/audio/random';
 import type { SpeechClip } from './speech';
 
 /** Sample rate of the generated segments (that of FSDD), Hz. */

@@ -4,6 +4,8 @@
  * log-mel, VAD gate, window), plus augmented copies (gain, noise, speed) so that one take stands
  * for the ways the same person says the digit; the head is then refitted (`head.ts`).
  */
+import { mixAtSnr, rms } from '../audio/noise';
+import { Random } from '../audio/random';
 import { resample } from '../frontend/resampler';
 import type { DigitClassifier } from '../model/classifier';
 import { DIGIT_LABELS } from '../model/labels';
@@ -36,18 +38,6 @@ export interface AugmentOptions {
   readonly seed?: number;
 }
 
-/** A deterministic uniform generator in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The take and its augmented copies, all at the take's rate.
  * @returns `[1 + gains + noises + speeds]` signals
@@ -57,14 +47,12 @@ export function augmentTake(take: EnrollmentTake, options: AugmentOptions = {}):
   const { samples, sampleRate } = take;
   const out: Float32Array[] = [samples];
   for (const g of gains) out.push(samples.map((x) => Math.max(-1, Math.min(1, x * g))));
-  let power = 0;
-  for (const x of samples) power += x * x;
-  power /= Math.max(1, samples.length);
-  const next = random(seed + take.digit);
+  const level = rms(samples);
+  const random = new Random(seed + take.digit);
   for (const snr of noiseSnrDb) {
-    // Uniform noise of variance a²/3 at the wanted SNR against the take's mean power.
-    const amplitude = Math.sqrt((3 * power) / 10 ** (snr / 10));
-    out.push(samples.map((x) => x + amplitude * (2 * next() - 1)));
+    // Uniform white noise of unit RMS (√3 · U(−1, 1)) at the wanted SNR against the whole take.
+    const noise = Float32Array.from(samples, () => Math.sqrt(3) * (2 * random.next() - 1));
+    out.push(mixAtSnr(samples, noise, level, snr));
   }
   // Played `s` times faster: resampled to rate / s and read at the take's rate.
   for (const s of speeds) out.push(resample(samples, sampleRate, Math.round(sampleRate / s)));

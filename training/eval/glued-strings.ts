@@ -17,8 +17,8 @@ import { decodeWav, encodeWav16 } from '../../src/audio/wav';
 import type { EvalFile, EvalSet } from '../../src/cli/score';
 import { resample } from '../../src/frontend/resampler';
 import { listFsdd } from '../fsdd';
-import { rms } from '../noise';
-import { Random } from '../random';
+import { rms } from '../../src/audio/noise';
+import { Random } from '../../src/audio/random';
 import { listSpeechCommands } from '../speech-commands';
 import { wordSpan } from '../word-span';
 

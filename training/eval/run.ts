@@ -84,7 +84,7 @@ function losoRecipeKey(): string {
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []));
   // training/eval/ scores models; it does not make them.
-  const sources = ['training', 'src/frontend', 'src/vad', 'src/pipeline', 'src/model'].flatMap(walk).filter((f) => !f.startsWith(join('training', 'eval')));
+  const sources = ['training', 'src/audio', 'src/frontend', 'src/vad', 'src/pipeline', 'src/model'].flatMap(walk).filter((f) => !f.startsWith(join('training', 'eval')));
   for (const file of sources.sort()) hash.update(file).update(readFileSync(file));
   const manifest = join(args.synth, 'manifest.json');
   if (existsSync(manifest)) hash.update(readFileSync(manifest));

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { augmentClip, type Clip } from '../augment';
 import { decodeAll } from '../decode';
 import { nonSpeechSound } from '../nonspeech';
-import { Random } from '../random';
+import { Random } from '../../src/audio/random';
 import { mainUtteranceWindow } from '../windows';
 import { type ClipSources, clipOf, clipSeed, type EpochFeatures, type FeatureJob, type FeatureRecipe } from './plan';
 import { gluePhrase } from '../phrases';

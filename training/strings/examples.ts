@@ -9,7 +9,7 @@ import { decodeAll } from '../decode';
 import { fnv1a } from '../features/plan';
 import { nonSpeechSound } from '../nonspeech';
 import { gluePhrase, joinWithGaps } from '../phrases';
-import { Random } from '../random';
+import { Random } from '../../src/audio/random';
 import { wordSpan } from '../word-span';
 
 /** Clips the string trainer draws examples from (paths; decoded by {@link StringExampleMaker}). */

@@ -41,7 +41,7 @@ import { DEFAULT_AUGMENT_CONFIG } from '../augment';
 import { ctcLoss } from '../ctc';
 import { exportQuantizedModel } from '../export';
 import { DEFAULT_FSDD_DIR, listFsdd, officialSplit } from '../fsdd';
-import { Random } from '../random';
+import { Random } from '../../src/audio/random';
 import { DEFAULT_SPEECH_COMMANDS_DIR, listSpeechCommands } from '../speech-commands';
 import { DEFAULT_SYNTH_DIR } from '../synth/generate';
 import { readSynthManifest, readSynthTrainStrings } from '../synth/load';

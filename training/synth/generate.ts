@@ -36,7 +36,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, relative } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { decodeWav } from '../../src/audio/wav';
-import { Random } from '../random';
+import { Random } from '../../src/audio/random';
 import { HELD_OUT_SENTENCES, TRAIN_SENTENCES, SENTENCES } from './sentences';
 import { SYNTH_ENGINES, type SynthEngine, type SynthSpeaker, synthSpeakers } from './voices';
 import { DIGIT_WORDS, NEAR_MISSES, NEAR_MISS_HOMOPHONES, OTHER_WORDS } from './words';
