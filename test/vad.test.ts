@@ -229,7 +229,7 @@ describe('spectral test: speech found in noise by its spectral shape', () => {
         tone(440, rate, 25, 0.1).map((v, i) => v + 0.5 * 0.1 * Math.sin((2 * Math.PI * 880 * i) / rate)),
       ),
     ]);
-    // Resonant bands with a slow swell (training/noise.ts 'band'): a level that changes, a shape that does not.
+    // Resonant bands with a slow swell (src/audio/noise.ts 'band'): a level that changes, a shape that does not.
     for (const seed of [11, 13, 18, 19]) streams.push([`machine noise ${seed}`, generateNoise(n, 'band', new Random(seed)).map((v) => v * 0.03)]);
     for (const seed of [21, 24]) streams.push([`office noise ${seed}`, officeNoise(n, rate, new Random(seed)).map((v) => v * 0.05)]);
     const found = streams.map(([name, s]) => [name, gateSpans(s, rate).length]);
