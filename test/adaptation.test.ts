@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAnchors } from '../src/adaptation/anchors';
-import { adaptHead, type EnrollmentTake, wordWindow } from '../src/adaptation/enroll';
+import { adaptHead, augmentTake, ENROLLMENT_SPEEDS, ENROLLMENT_VTLP_WARPS, type EnrollmentTake, wordWindow } from '../src/adaptation/enroll';
 import { fitHead, type HeadExample, headProbabilities, type SoftmaxHead } from '../src/adaptation/head';
 import { decodeWav } from '../src/audio/wav';
 import { loadModels } from '../src/cli/models';
@@ -53,6 +53,33 @@ describe('the classifier head (L2-SP softmax regression)', () => {
     expect(() => fitHead(initial, [])).toThrow(RangeError);
     expect(() => fitHead(initial, [{ embedding: Float32Array.of(1, 0), label: 3 }])).toThrow(/label 3 is not a class/);
     expect(() => fitHead(initial, [{ embedding: Float32Array.of(1), label: 0 }])).toThrow(/expected 2 inputs/);
+    expect(() => fitHead(initial, [{ embedding: Float32Array.of(1, 0), label: 0, weight: 0 }])).toThrow(/weight 0 is not positive/);
+  });
+
+  it('weighs examples: an example of weight 2 counts as the same example twice', () => {
+    const conflicting: HeadExample[] = [
+      { embedding: Float32Array.of(1, 0), label: 0 },
+      { embedding: Float32Array.of(1, 0), label: 1 },
+    ];
+    const doubled = fitHead(zeroHead(), [...conflicting, conflicting[0]], { l2sp: 0.01, steps: 100 });
+    const weighted = fitHead(zeroHead(), [{ ...conflicting[0], weight: 2 }, conflicting[1]], { l2sp: 0.01, steps: 100 });
+    [...doubled.kernel, ...doubled.bias].forEach((w, i) => expect([...weighted.kernel, ...weighted.bias][i]).toBeCloseTo(w, 4));
+    // The heavier label wins the shared embedding, about 2 : 1.
+    const p = headProbabilities(weighted, conflicting[0].embedding);
+    expect(p[0] / p[1]).toBeGreaterThan(1.5);
+  });
+});
+
+describe('augmented copies of a take', () => {
+  it('are the take, 2 gains, 2 noises and 6 speeds, each speed stretching the take by 1 / speed', () => {
+    const { samples, sampleRate } = fsddClip('7_theo_2');
+    const copies = augmentTake({ samples, sampleRate, digit: 7 });
+    expect(copies).toHaveLength(1 + 2 + 2 + ENROLLMENT_SPEEDS.length);
+    expect(copies[0]).toBe(samples);
+    ENROLLMENT_SPEEDS.forEach((speed, i) => expect(copies[5 + i].length / samples.length).toBeCloseTo(1 / speed, 2));
+    // Noise is seeded: the same take gives the same copies.
+    expect(augmentTake({ samples, sampleRate, digit: 7 })[3]).toEqual(copies[3]);
+    expect(() => augmentTake({ samples, sampleRate, digit: 7 }, { speeds: [0] })).toThrow(/speed factor must be positive, got 0/);
   });
 });
 
@@ -124,7 +151,7 @@ describe('adapting the shipped word model', () => {
       });
     const anchorsPath = join(DEFAULT_MODEL_DIR, 'anchors.json');
     const anchors = readAnchors(readFileSync(anchorsPath, 'utf8'), anchorsPath, models.word);
-    expect(anchors).toHaveLength(260); // 128 non-digit words, 132 digits
+    expect(anchors).toHaveLength(500); // 128 non-digit words, 132 Speech Commands digits, 240 FSDD digits
     // 200 non-digit words of Speech Commands speakers outside the training split.
     const words = listSpeechCommands('../shared/datasets/speech-commands').filter((c) => c.split !== 'train' && c.kind === 'word' && c.digit < 0);
     const sample = words.filter((_, i) => i % Math.floor(words.length / 200) === 0).slice(0, 200);
@@ -134,7 +161,7 @@ describe('adapting the shipped word model', () => {
       return n / sample.length;
     };
     const faBefore = await falseAccepts();
-    // Other people: the FSDD official test split (300 clips of six speakers).
+    // Other people: the FSDD official test split (300 clips of six speakers; the anchors hold other FSDD clips of theirs).
     const fsdd = readdirSync(FSDD_DIR)
       .filter((n) => /^\d_[a-z]+_[0-4]\.wav$/.test(n))
       .map((n) => ({ path: join(FSDD_DIR, n), digit: Number(n[0]) }));
@@ -149,7 +176,8 @@ describe('adapting the shipped word model', () => {
     const othersBefore = await othersRight();
     const adaptation = adaptHead(models.word, takes, { anchors });
     expect(adaptation.silentTakes).toBe(0);
-    expect(adaptation.examples).toBe(70); // 10 takes × (itself + 2 gains + 2 noises + 2 speeds)
+    // 10 takes × (itself + 2 gains + 2 noises + 6 speeds + 4 VTLP warps)
+    expect(adaptation.examples).toBe(10 * (5 + ENROLLMENT_SPEEDS.length + ENROLLMENT_VTLP_WARPS.length));
     models.word.adaptedHead = adaptation.head;
     const after = await score();
     const faAfter = await falseAccepts();
@@ -173,7 +201,7 @@ describe('adapting the shipped word model', () => {
     const enrolled = await cli('enroll', '--out', profile, ...readdirSync(join(dir, 'enroll')).map((f) => join(dir, 'enroll', f)));
     expect(enrolled.stderr).toBe(''); // the shipped model has its anchors
     expect(enrolled.code).toBe(0);
-    expect(enrolled.stdout).toMatch(/^enrolled 10 takes \(70 windows with their augmented copies\) in \d+ ms; wrote /);
+    expect(enrolled.stdout).toMatch(/^enrolled 10 takes \(150 windows with their augmented copies\) in \d+ ms; wrote /);
     const accuracy = (out: string) => Number(/accuracy ([\d.]+)%/.exec(out)?.[1]);
     const general = accuracy((await cli('eval', join(dir, 'test'))).stdout);
     const personal = accuracy((await cli('eval', '--profile', profile, join(dir, 'test'))).stdout);

@@ -19,10 +19,12 @@ export interface SoftmaxHead {
   readonly bias: Float32Array;
 }
 
-/** One enrolled example: an embedding (the head's input) and its class index. */
+/** One enrolled example: an embedding (the head's input), its class index and its weight. */
 export interface HeadExample {
   readonly embedding: Float32Array;
   readonly label: number;
+  /** Weight in the fit's weighted mean loss (> 0). Default 1. */
+  readonly weight?: number;
 }
 
 /** Options of {@link fitHead}. */
@@ -61,10 +63,11 @@ export function headProbabilities(head: SoftmaxHead, embedding: Float32Array): F
 }
 
 /**
- * Refits the head on `examples`: minimises the mean cross-entropy plus `l2sp`/2 · ‖θ − θ₀‖²
+ * Refits the head on `examples`: minimises the weighted mean cross-entropy plus `l2sp`/2 · ‖θ − θ₀‖²
  * (θ₀: `initial`) by full-batch Adam (Kingma & Ba 2015).
  * @returns a new head; `initial` is not changed
- * @throws RangeError for no examples, a label outside the classes, or a wrong embedding length
+ * @throws RangeError for no examples, a label outside the classes, a wrong embedding length, or a
+ *   weight that is not positive
  */
 export function fitHead(initial: SoftmaxHead, examples: readonly HeadExample[], options: FitHeadOptions = {}): SoftmaxHead {
   const { l2sp = 0.01, steps = 150, learningRate = 0.01, frozenClasses = [] } = options;
@@ -72,7 +75,9 @@ export function fitHead(initial: SoftmaxHead, examples: readonly HeadExample[], 
   for (const e of examples) {
     if (!(e.label >= 0 && e.label < initial.classes)) throw new RangeError(`fitHead: label ${e.label} is not a class (0–${initial.classes - 1})`);
     if (e.embedding.length !== initial.inputs) throw new RangeError(`fitHead: expected ${initial.inputs} inputs, got ${e.embedding.length}`);
+    if (!((e.weight ?? 1) > 0)) throw new RangeError(`fitHead: example weight ${e.weight} is not positive`);
   }
+  const totalWeight = examples.reduce((sum, e) => sum + (e.weight ?? 1), 0);
   const { inputs, classes } = initial;
   // θ = kernel then bias, one flat vector; Adam's moments beside it.
   const n = inputs * classes + classes;
@@ -87,16 +92,17 @@ export function fitHead(initial: SoftmaxHead, examples: readonly HeadExample[], 
   for (let t = 1; t <= steps; t++) {
     for (let k = 0; k < n; k++) grad[k] = l2sp * (theta[k] - theta0[k]);
     const head: SoftmaxHead = { inputs, classes, kernel: theta.subarray(0, inputs * classes), bias: theta.subarray(inputs * classes) };
-    for (const { embedding, label } of examples) {
+    for (const { embedding, label, weight = 1 } of examples) {
       const p = headProbabilities(head, embedding);
       p[label] -= 1; // ∂CE/∂logits
+      const share = weight / totalWeight;
       for (let i = 0; i < inputs; i++) {
-        const x = embedding[i] / examples.length;
+        const x = embedding[i] * share;
         if (x === 0) continue;
         const row = i * classes;
         for (let c = 0; c < classes; c++) grad[row + c] += x * p[c];
       }
-      for (let c = 0; c < classes; c++) grad[inputs * classes + c] += p[c] / examples.length;
+      for (let c = 0; c < classes; c++) grad[inputs * classes + c] += p[c] * share;
     }
     for (const c of frozenClasses) {
       for (let i = 0; i < inputs; i++) grad[i * classes + c] = 0;

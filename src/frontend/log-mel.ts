@@ -17,7 +17,7 @@ export interface LogMelFrame {
 
 /** Run-time options of {@link StreamingLogMel} that a model's metadata does not record. */
 export interface FrontendOptions {
-  /** VTLP warp factor α of the mel filterbank, training only (default 1 = no warp). */
+  /** VTLP warp factor α of the mel filterbank, for augmentation in training and enrollment only (default 1 = no warp). */
   readonly vtlpWarp?: number;
 }
 
@@ -45,8 +45,8 @@ export class StreamingLogMel {
   private frameCount = 0;
 
   /**
-   * @param options.vtlpWarp VTLP warp factor of the mel filterbank (training-only speaker
-   *   augmentation, see `melFilterbank`); 1 (the default) at run time. Not part of the config:
+   * @param options.vtlpWarp VTLP warp factor of the mel filterbank (speaker augmentation
+   *   in training and enrollment, see `melFilterbank`); 1 (the default) when recognizing. Not part of the config:
    *   a model's metadata never records it.
    * @throws RangeError if the config is inconsistent (window longer than the FFT, bad band) or
    *   the warp is out of range.

@@ -65,7 +65,7 @@ export function vtlpWarpHz(hz: number, warp: number, nyquistHz: number): number 
 /**
  * Builds the filterbank for a real FFT of `fftSize` points at `sampleRate` Hz.
  *
- * @param warp VTLP warp factor α (training-only augmentation; 1 at run time): each FFT bin's
+ * @param warp VTLP warp factor α (augmentation in training and enrollment; 1 when recognizing): each FFT bin's
  *   frequency f is read as {@link vtlpWarpHz}(f), so a spectrum warped by α is what the filters
  *   see — a shorter (α > 1) or longer (α < 1) vocal tract.
  * @returns `[melBins]` sparse filters over FFT bins 0..fftSize/2.

@@ -116,7 +116,7 @@ export class StreamingPipeline {
 
   /**
    * @param inputSampleRate rate of the pushed audio, Hz
-   * @param frontendOptions training-only frontend options (VTLP); none at run time
+   * @param frontendOptions augmentation options of the frontend (VTLP, in training and enrollment); none when recognizing
    * @param listener sees every frame with the gate's events (the string reader)
    */
   constructor(

@@ -113,8 +113,8 @@ describe.skipIf(!chromiumPath)('enrollment with the headless recognizer (built p
       expect(result.heldBack.takes).toBe(20);
       expect(result.heldBack.after).toBeGreaterThan(result.heldBack.before);
       expect([result.general, result.personal]).toEqual([result.heldBack.before, result.heldBack.after]);
-      expect(result.anchors).toBe(260);
-      expect(result.examples).toBe(70);
+      expect(result.anchors).toBe(500); // 128 non-digit words, 132 Speech Commands digits, 240 FSDD digits
+      expect(result.examples).toBe(150); // 10 takes × (itself + 2 gains + 2 noises + 6 speeds + 4 VTLP warps)
       expect(result.refused).toMatch(/^profile-refused: voice profile the profile given cannot be used: it was made for another model \(00000000; this model is [0-9a-f]{8}\)/);
       expect(result.stillInUse).toBe(true);
       expect(result.listed).toEqual(['Ana']);

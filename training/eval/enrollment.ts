@@ -31,7 +31,7 @@ import { initWasmBackend } from '../../src/model/backend';
 import { DigitClassifier } from '../../src/model/classifier';
 import { fileSystemModel } from '../../src/model/node-io';
 import type { RecognizerModels } from '../../src/pipeline/recognizer';
-import { anchorsFromSpeechCommands } from '../anchors-source';
+import { generalAnchors } from '../anchors-source';
 import { DEFAULT_FSDD_DIR, type FsddClip, listFsdd } from '../fsdd';
 import { DEFAULT_SPEECH_COMMANDS_DIR, listSpeechCommands } from '../speech-commands';
 
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       const dir = join(folds, speaker);
       const word = await DigitClassifier.load(fileSystemModel(dir), dir);
       const models: RecognizerModels = { word, strings: null }; // fold models are word models
-      const anchors = foldAnchors(word);
+      const anchors = foldAnchors(word, speaker);
       const own = clips.filter((c) => c.speaker === speaker);
       const pick = (from: number, to: number) => own.filter((c: FsddClip) => c.index >= from && c.index < to);
       const test = pick(10, 50);
@@ -172,9 +172,9 @@ async function main(): Promise<void> {
   writeFileSync(join(args.out, 'enrollment.md'), report(rows, folds, words.length));
   console.log(`wrote ${args.out}/enrollment.md and enrollment.json`);
 
-  /** Anchors for a fold model: the shipped model's anchor clips, embedded by the fold model. */
-  function foldAnchors(word: DigitClassifier): HeadExample[] {
-    const byLabel = anchorsFromSpeechCommands(word, args['speech-commands']);
+  /** Anchors for a fold model: the shipped model's anchor clips but the held-out speaker's, embedded by the fold model. */
+  function foldAnchors(word: DigitClassifier, heldOut: string): HeadExample[] {
+    const byLabel = generalAnchors(word, args['speech-commands'], resolve(args.data), [heldOut]);
     return Object.entries(byLabel).flatMap(([name, list]) => list.map((embedding) => ({ embedding, label: word.metadata.labels.indexOf(name) })));
   }
 }
