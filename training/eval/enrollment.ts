@@ -186,7 +186,7 @@ function report(rows: { fsdd: Row[]; synth: Row[] }, folds: string | null, words
   const lines = [
     '# Enrollment: a voice profile from a few takes',
     '',
-    'Made by `npm run eval:enrollment`. Every figure goes through the CLI streaming path and decision rule at threshold 0.5; the profile is fitted by the code the browser runs (`src/adaptation/`), with the model’s anchors (128 non-digit words and up to 20 of each digit (132 in all: the training split has fewer of some) of Speech Commands training-split speakers; a fold model gets its own, made from the same clips).',
+    'Made by `npm run eval:enrollment`. Every figure goes through the CLI streaming path and decision rule at threshold 0.5; the profile is fitted by the code the browser runs (`src/adaptation/`): each take and 14 augmented copies (2 gains, 2 white-noise SNRs, 6 speeds, 4 VTLP warps), each weighing 3× an anchor, with the model’s anchors: 128 non-digit words and up to 20 of each digit (132 in all: the training split has fewer of some) of Speech Commands training-split speakers, and FSDD recordings 10–13 of each digit and speaker (a fold model gets its own, made from the same clips without its held-out speaker).',
     '',
   ];
   if (rows.fsdd.length) {
