@@ -17,7 +17,7 @@
  * Writes reports/eval/enrollment.md and enrollment.json.
  */
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readAnchors } from '../../src/adaptation/anchors';
@@ -82,7 +82,9 @@ function losoDir(): string | null {
   const complete = readdirSync(root)
     .map((d) => join(root, d))
     .filter((d) => readdirSync(d).filter((s) => existsSync(join(d, s, 'model.json'))).length === 6);
-  return complete[0] ?? null;
+  // Newest first: the folds of the latest recipe trained.
+  const trained = (d: string) => Math.max(...readdirSync(d).map((s) => statSync(join(d, s, 'model.json')).mtimeMs));
+  return complete.sort((a, b) => trained(b) - trained(a) || a.localeCompare(b))[0] ?? null;
 }
 
 interface Row {
