@@ -132,15 +132,17 @@ describe('adapting the shipped word model', () => {
   });
 
   it('one take per digit of a held-out voice: its other takes read better, other people as well as before, and non-digit words are not taken for digits more often', async () => {
-    const test = files.filter((f) => f.take > 0);
-    const score = async () => {
+    /** Share of `set` read as exactly its digit, through the CLI's path. */
+    const accuracy = async (set: readonly { path: string; digit: number }[]) => {
       let right = 0;
-      for (const f of test) {
+      for (const f of set) {
         const found = await recognizeFile(f.path, models);
         if (found.length === 1 && found[0].digit === f.digit) right++;
       }
-      return right / test.length;
+      return right / set.length;
     };
+    const test = files.filter((f) => f.take > 0);
+    const score = () => accuracy(test);
     models.word.adaptedHead = null;
     const before = await score();
     const takes: EnrollmentTake[] = files
@@ -165,14 +167,7 @@ describe('adapting the shipped word model', () => {
     const fsdd = readdirSync(FSDD_DIR)
       .filter((n) => /^\d_[a-z]+_[0-4]\.wav$/.test(n))
       .map((n) => ({ path: join(FSDD_DIR, n), digit: Number(n[0]) }));
-    const othersRight = async () => {
-      let right = 0;
-      for (const f of fsdd) {
-        const found = await recognizeFile(f.path, models);
-        if (found.length === 1 && found[0].digit === f.digit) right++;
-      }
-      return right / fsdd.length;
-    };
+    const othersRight = () => accuracy(fsdd);
     const othersBefore = await othersRight();
     const adaptation = adaptHead(models.word, takes, { anchors });
     expect(adaptation.silentTakes).toBe(0);

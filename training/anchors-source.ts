@@ -22,24 +22,40 @@ export const ANCHOR_COUNT = 128;
 /** Anchors of each digit: general speakers' digits keep the profile reading other people. */
 export const DIGIT_ANCHORS_PER_DIGIT = 20;
 
+/** The word model's embedding of a recording's word window, or null if the gate hears no speech. */
+function embedClip(classifier: DigitClassifier, path: string): Float32Array | null {
+  const audio = decodeWav(new Uint8Array(readFileSync(path)), path);
+  const window = wordWindow(classifier, audio.samples, audio.sampleRate);
+  return window && classifier.embed(window);
+}
+
+/**
+ * The embeddings of `count` clips spread over `pool`: clips 0, step, 2·step, …, then 1, step + 1,
+ * … if some had no speech (fewer when the pool runs out).
+ */
+function embedSpread(classifier: DigitClassifier, pool: readonly { readonly path: string }[], count: number): Float32Array[] {
+  const step = Math.max(1, Math.floor(pool.length / count));
+  const embeddings: Float32Array[] = [];
+  for (let i = 0; embeddings.length < count && i < pool.length; i++) {
+    const embedding = embedClip(classifier, pool[((i % count) * step + Math.floor(i / count)) % pool.length].path);
+    if (embedding) embeddings.push(embedding);
+  }
+  return embeddings;
+}
+
 /**
  * The embeddings of `perDigit` digits of each class (0–9) said by training-split Speech Commands
  * speakers, spread over the list: `[digit][k]`.
  */
 export function digitAnchorsFromSpeechCommands(classifier: DigitClassifier, speechCommandsDir: string, perDigit = DIGIT_ANCHORS_PER_DIGIT): Float32Array[][] {
   const clips = listSpeechCommands(speechCommandsDir).filter((c) => c.split === 'train' && c.kind === 'word' && c.digit >= 0);
-  return Array.from({ length: 10 }, (_, digit) => {
-    const pool = clips.filter((c) => c.digit === digit);
-    const step = Math.max(1, Math.floor(pool.length / perDigit));
-    const out: Float32Array[] = [];
-    for (let i = 0; out.length < perDigit && i < pool.length; i++) {
-      const clip = pool[((i % perDigit) * step + Math.floor(i / perDigit)) % pool.length];
-      const audio = decodeWav(new Uint8Array(readFileSync(clip.path)), clip.path);
-      const window = wordWindow(classifier, audio.samples, audio.sampleRate);
-      if (window) out.push(classifier.embed(window));
-    }
-    return out;
-  });
+  return Array.from({ length: 10 }, (_, digit) =>
+    embedSpread(
+      classifier,
+      clips.filter((c) => c.digit === digit),
+      perDigit,
+    ),
+  );
 }
 
 /**
@@ -62,9 +78,8 @@ export function fsddDigitAnchors(classifier: DigitClassifier, fsddDir: string, e
   const out: Float32Array[][] = Array.from({ length: 10 }, () => []);
   for (const clip of listFsdd(fsddDir)) {
     if (exclude.includes(clip.speaker) || !FSDD_ANCHOR_INDICES.includes(clip.index)) continue;
-    const audio = decodeWav(new Uint8Array(readFileSync(clip.path)), clip.path);
-    const window = wordWindow(classifier, audio.samples, audio.sampleRate);
-    if (window) out[clip.digit].push(classifier.embed(window));
+    const embedding = embedClip(classifier, clip.path);
+    if (embedding) out[clip.digit].push(embedding);
   }
   return out;
 }
@@ -76,16 +91,7 @@ export function fsddDigitAnchors(classifier: DigitClassifier, fsddDir: string, e
 export function makeAnchorsFromSpeechCommands(classifier: DigitClassifier, speechCommandsDir: string, count = ANCHOR_COUNT): Float32Array[] {
   const pool = listSpeechCommands(speechCommandsDir).filter((c) => c.split === 'train' && c.kind === 'word' && c.digit < 0);
   if (pool.length < count) throw new Error(`only ${pool.length} non-digit words of training-split speakers in ${speechCommandsDir} (--speech-commands DIR); ${count} needed`);
-  const step = Math.floor(pool.length / count);
-  const embeddings: Float32Array[] = [];
-  for (let i = 0; embeddings.length < count && i < pool.length; i++) {
-    // Clips 0, step, 2·step, …, then 1, step + 1, … if some had no speech.
-    const clip = pool[((i % count) * step + Math.floor(i / count)) % pool.length];
-    const audio = decodeWav(new Uint8Array(readFileSync(clip.path)), clip.path);
-    const window = wordWindow(classifier, audio.samples, audio.sampleRate);
-    if (window) embeddings.push(classifier.embed(window));
-  }
-  return embeddings;
+  return embedSpread(classifier, pool, count);
 }
 
 /**

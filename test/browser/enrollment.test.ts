@@ -5,16 +5,14 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../src/audio/wav';
 import { planSynth, synthesize } from '../../training/synth/generate';
 import { builtLib } from '../helpers/packed';
-import { chromiumArgs, findChromium } from './chromium';
-import { serveStatic } from './static-server';
+import { findChromium } from './chromium';
+import { withHeadlessPage } from './headless-page';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const chromiumPath = findChromium();
 
 /** What the page reports. */
@@ -61,14 +59,7 @@ describe.skipIf(!chromiumPath)('enrollment with the headless recognizer (built p
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('adapts in the worker, reads better with the profile, refuses another model’s, and stores profiles in IndexedDB', async () => {
-    const server = await serveStatic(ROOT);
-    const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs() });
-    try {
-      const page = await browser.newPage();
-      const pageErrors: string[] = [];
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      await page.goto(`${server.url}examples/headless/`);
-      await page.waitForFunction(() => 'recognizer' in window);
+    await withHeadlessPage(chromiumPath!, undefined, async (page) => {
       await page.evaluate((all) => ((window as unknown as { takes: PageTake[] }).takes = all), takes);
       // A string, so the test runner does not rewrite the dynamic import.
       const result = await page.evaluate<EnrollResult>(`(async () => {
@@ -122,10 +113,6 @@ describe.skipIf(!chromiumPath)('enrollment with the headless recognizer (built p
       expect(result.sameWeights).toBe(true);
       expect(result.notAProfile).toBe('notes.json is not a digit-listener voice profile (version 1)');
       expect(result.afterDelete).toBe(0);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   }, 120_000);
 });

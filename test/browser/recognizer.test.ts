@@ -6,15 +6,14 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipSequence, fsddClip } from '../helpers/fsdd';
 import { builtLib } from '../helpers/packed';
-import { chromiumArgs, findChromium, writeMicWav } from './chromium';
-import { serveStatic } from './static-server';
+import { findChromium, writeMicWav } from './chromium';
+import { withHeadlessPage } from './headless-page';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const chromiumPath = findChromium();
 
 /** What the page collects from the recognizer's events, in `window.seen`. */
@@ -51,14 +50,7 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
       wav = join(dir, `${clips.names.join('-')}-${clips.leadS ?? 0.5}.wav`);
       writeMicWav(wav, clipSequence(clips.names, clips.gaps, 3, clips.leadS), 48000);
     }
-    const server = await serveStatic(ROOT);
-    const browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs(wav) });
-    try {
-      const page = await browser.newPage();
-      const pageErrors: string[] = [];
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      await page.goto(`${server.url}examples/headless/`);
-      await page.waitForFunction(() => 'recognizer' in window);
+    await withHeadlessPage(chromiumPath!, wav, async (page, url) => {
       await page.evaluate(() => {
         const w = window as unknown as { seen: Seen; recognizer: EventTarget & { digits: string } };
         w.seen = { digits: [], strings: [], states: [], levels: [], rejected: [], errors: [] };
@@ -70,12 +62,8 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
         on('rejected', (d: { label: string; confidence: number }) => w.seen.rejected.push(d));
         on('error', (d: { code: string; message: string }) => w.seen.errors.push(d));
       });
-      await fn(page, server.url);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+      await fn(page, url);
+    });
   }
 
   const seen = (page: Page): Promise<Seen> => page.evaluate(() => (window as unknown as { seen: Seen }).seen);
