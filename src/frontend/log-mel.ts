@@ -6,7 +6,7 @@ import { melFilterbank, type MelFilter } from './mel';
 export interface LogMelFrame {
   /** Frame number since the start of the stream; the frame starts at sample index·hopLength. */
   readonly index: number;
-  /** Natural-log mel energies, `[melBins]`: ln(mel + logFloor). */
+  /** Log mel energies, `[melBins]`: ln(mel + logFloor), or 10·log10(max(mel, logFloor)) with `logScale: 'db'`. */
   readonly logMel: Float32Array;
   /**
    * Mean-square level of the frame within energyMinHz–energyMaxHz, dB re a full-scale square wave
@@ -24,8 +24,9 @@ export interface FrontendOptions {
 /**
  * Streaming log-mel frontend at `config.sampleRate` (16 kHz): periodic Hann window of
  * `windowLength` samples (25 ms), hop `hopLength` (10 ms), zero-padded `fftSize`-point real FFT
- * (fft.js), power spectrum, `melBins` triangular mel filters (see `mel.ts`), ln(mel + floor).
- * No centre padding: frame i covers samples [i·hop, i·hop + window).
+ * (fft.js), power spectrum, `melBins` triangular mel filters (see `mel.ts`), ln(mel + floor) — or,
+ * as the config says, another mel scale, decibels and an input scale (the speech encoder's
+ * `ENCODER_FRONTEND_CONFIG`). No centre padding: frame i covers samples [i·hop, i·hop + window).
  *
  * Chunk-exact: any split of the input into chunks yields exactly the frames of the whole signal.
  * Hann window: F. J. Harris, "On the use of windows…", Proc. IEEE 66(1), 1978.
@@ -40,6 +41,9 @@ export class StreamingLogMel {
   private readonly fftOutput: number[];
   private readonly bandFirstBin: number;
   private readonly bandLastBin: number;
+  /** Power of the scaled input relative to full scale (inputScale²): undone for `energyDb`. */
+  private readonly powerScale: number;
+  private readonly decibels: boolean;
   private pending: Float32Array;
   private pendingLength = 0;
   private frameCount = 0;
@@ -63,7 +67,11 @@ export class StreamingLogMel {
       power += this.window[n] * this.window[n];
     }
     this.windowPower = power;
-    this.filters = melFilterbank(config.melBins, config.fftSize, config.sampleRate, config.fMinHz, config.fMaxHz, options.vtlpWarp ?? 1);
+    this.filters = melFilterbank(config.melBins, config.fftSize, config.sampleRate, config.fMinHz, config.fMaxHz, options.vtlpWarp ?? 1, config.melScale ?? 'htk');
+    const inputScale = config.inputScale ?? 1;
+    if (!(inputScale > 0)) throw new RangeError(`StreamingLogMel: inputScale must be positive, got ${inputScale}`);
+    this.powerScale = inputScale * inputScale;
+    this.decibels = config.logScale === 'db';
     this.fft = new FFT(config.fftSize);
     this.fftInput = new Float64Array(config.fftSize);
     this.fftOutput = this.fft.createComplexArray() as number[];
@@ -73,9 +81,15 @@ export class StreamingLogMel {
     this.pending = new Float32Array(config.windowLength + 4096);
   }
 
-  /** The frame the frontend emits for digital silence, `[melBins]` filled with ln(logFloor). */
+  /** The frame the frontend emits for digital silence, `[melBins]` filled with the log of logFloor. */
   silenceFrame(): Float32Array {
-    return new Float32Array(this.config.melBins).fill(Math.log(this.config.logFloor));
+    return new Float32Array(this.config.melBins).fill(this.log(0));
+  }
+
+  /** ln(mel + floor), or 10·log10(max(mel, floor)). */
+  private log(mel: number): number {
+    const { logFloor } = this.config;
+    return this.decibels ? 10 * Math.log10(Math.max(mel, logFloor)) : Math.log(mel + logFloor);
   }
 
   /** Frames emitted so far. */
@@ -110,7 +124,8 @@ export class StreamingLogMel {
   }
 
   private computeFrame(frame: Float32Array): LogMelFrame {
-    const { fftSize, logFloor } = this.config;
+    const { fftSize } = this.config;
+    const powerScale = this.powerScale;
     const input = this.fftInput;
     for (let n = 0; n < frame.length; n++) input[n] = frame[n] * this.window[n];
     // input[frame.length..fftSize) stays zero (zero padding).
@@ -120,19 +135,19 @@ export class StreamingLogMel {
     for (let k = 0; k <= fftSize / 2; k++) {
       const re = spectrum[2 * k];
       const im = spectrum[2 * k + 1];
-      power[k] = re * re + im * im;
+      power[k] = (re * re + im * im) * powerScale;
     }
     const logMel = new Float32Array(this.filters.length);
     for (let m = 0; m < this.filters.length; m++) {
       const { firstBin, weights } = this.filters[m];
       let acc = 0;
       for (let j = 0; j < weights.length; j++) acc += weights[j] * power[firstBin + j];
-      logMel[m] = Math.log(acc + logFloor);
+      logMel[m] = this.log(acc);
     }
     let band = 0;
     for (let k = this.bandFirstBin; k <= this.bandLastBin; k++) band += power[k];
     // Parseval: Σ|X_k|² over both half-spectra = N·Σ(x·w)²; normalise by the window's energy.
-    const meanSquare = (2 * band) / (fftSize * this.windowPower);
+    const meanSquare = (2 * band) / (fftSize * this.windowPower * powerScale);
     const energyDb = 10 * Math.log10(meanSquare + 1e-12);
     return { index: this.frameCount++, logMel, energyDb };
   }
