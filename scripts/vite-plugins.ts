@@ -9,10 +9,12 @@ import type { Plugin } from 'vite';
 import { WASM_FILES } from '../src/model/wasm-files.ts';
 
 const MODELS_DIR = resolve(import.meta.dirname, '..', 'models');
-const MODEL_FILE = /\.(json|bin)$/;
+/** Model files, and the licence, notice and model card that ship beside third-party weights (models/encoder/). */
+const MODEL_FILE = /\.(json|bin)$|^(LICENSE|NOTICE|MODEL_CARD\.md)$/;
 
 /**
- * The shipped models, `models/<name>/model.json|weights.bin`, in a `models/` folder beside the
+ * The shipped models, `models/<name>/model.json|weights.bin` (the speech encoder with its
+ * licence, notice and model card in `models/encoder/`), in a `models/` folder beside the
  * element's module, where `<digit-listener>` looks by default: emitted as `<prefix>models/…` (the
  * app's chunks live in `assets/`; the PWA precache sees them) and served in dev at any `…/models/<name>/<file>` path. Our own
  * few lines instead of a copy plugin: copy plugins write files after the bundle is closed, too
@@ -30,7 +32,7 @@ export function shippedModels(prefix = 'assets/'): Plugin {
       server.middlewares.use((req, res, next) => {
         const name = decodeURIComponent((req.url ?? '').split('?')[0]).match(/\/models\/([^/]+\/(?:strings\/)?[^/]+)$/)?.[1];
         if (!name || !files().includes(name)) return next();
-        res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : /\.bin$/.test(name) ? 'application/octet-stream' : 'text/plain; charset=utf-8');
         res.end(readFileSync(join(MODELS_DIR, name)));
       });
     },

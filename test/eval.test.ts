@@ -110,12 +110,11 @@ describe('evaluation suite', () => {
       scores: [scoreSet(set, digits), scoreSet(words, accepted)],
     });
     const ablation: AblationReport = {
+      recipe: 'models/default/recipe.json',
       epochs: 2,
-      baseFlags: [],
-      confidenceThreshold: 0,
-      speaker: 'nicolas',
+      confidenceThreshold: 0.5,
       createdAt: 'now',
-      variants: [variant('full', [[hit(0)], [hit(1)]], [[], []]), variant('no-speed', [[hit(0)], []], [[hit(1)], []])],
+      variants: [variant('full', [[hit(0)], [hit(1)]], [[], []]), variant('synthetic-only', [[hit(0)], []], [[hit(1)], []])],
     };
     writeFileSync(join(dir, 'ablation.json'), JSON.stringify(ablation));
     const score = scoreSet({ ...test, files: test.files.slice(0, 2) }, [[hit(test.files[0].digit)], []]);
@@ -126,8 +125,8 @@ describe('evaluation suite', () => {
       ablation,
       sets: [score, { ...score, name: 'noise 10', snrDb: 10 }],
       training: [
-        { epoch: 1, loss: 1, validationAccuracy: 0.5 },
-        { epoch: 2, loss: 0.5, validationAccuracy: 0.8 },
+        { epoch: 1, loss: 1, validation: 0.5 },
+        { epoch: 2, loss: 0.5, validation: 0.8 },
       ],
       seconds: 1,
     });
@@ -135,7 +134,7 @@ describe('evaluation suite', () => {
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(4); // SNR curve, 2 training curves, confusion matrices
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toMatch(/\| FSDD official test \| 2 \| 50\.00 % \|/);
-    // Without speed: accuracy 100 % → 50 % (−50 points), false accepts 0 % → 50 % (+50).
+    // Synthetic only: accuracy 100 % → 50 % (−50 points), false accepts 0 % → 50 % (+50).
     expect(md).toMatch(/\| FSDD official test \| 100\.0 % \| -50\.0 \|/);
     expect(md).toMatch(/\| words \(false accepts\) \| 0\.0 % \| \+50\.0 \|/);
     expect(html).toContain('<h2>Ablation</h2>');

@@ -1,19 +1,23 @@
 /**
  * The streaming string reader's parts: greedy CTC decoding, runs of speech from the gate's
- * events, and the windowed model runs — a run read stretch by stretch as it is spoken must give
- * exactly what the model gives on the whole run at once.
+ * events, and the encoder and head read step by step — a run read as it is spoken must give
+ * exactly what the encoder and head give on the whole run at once.
  */
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_DIR } from '../src/cli/paths';
+import { ENCODER_FRONTEND_CONFIG } from '../src/frontend/config';
 import { initWasmBackend } from '../src/model/backend';
-import { normalizeToReference } from '../src/model/input';
+import { SpeechEncoder } from '../src/model/encoder';
+import { fileSystemModel } from '../src/model/node-io';
 import { type CtcDigit, GreedyCtcDecoder } from '../src/pipeline/ctc-decoder';
 import { RunTracker } from '../src/pipeline/runs';
-import { type CtcModel, DEFAULT_STRING_READER_CONFIG, StringReader, type StringReaderEvent } from '../src/pipeline/string-reader';
-import { DEFAULT_PIPELINE_CONFIG, StreamingPipeline } from '../src/pipeline/streaming-pipeline';
+import { type CtcModel, DEFAULT_STRING_READER_CONFIG, runLeadFrames, StringReader, type StringReaderEvent, wholeRunFrames } from '../src/pipeline/string-reader';
+import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import type { GateEvent } from '../src/vad/gate';
-import { runFrames } from '../training/strings/examples';
-import { buildStringModel, contextFrames, DEFAULT_STRING_MODEL_SHAPE, frameStride } from '../training/strings/model';
+import { wordPipelineConfig } from '../training/heads/examples';
+import { buildStringHead } from '../training/heads/models';
 import { wordSpan } from '../training/word-span';
 import { clipSequence, concat, fsddClip } from './helpers/fsdd';
 
@@ -108,30 +112,66 @@ describe('RunTracker', () => {
     const end = longEvents.at(-1)!;
     expect(end).toMatchObject({ type: 'run-end', startFrame: 5, endFrame: 105, complete: false });
   });
+
+  it('keeps leadFrames of context before a run, reading frames before the stream start as the silence frame', () => {
+    const tracker = new RunTracker(4, { ...config, leadFrames: 12 }, frameOf(-1));
+    const events = feed(tracker, { 9: [{ type: 'speech-start', startFrame: 8 }], 40: [{ type: 'speech-end', segment: { startFrame: 8, endFrame: 30, pauses: [] } }] }, 50);
+    const end = events.at(-1)!;
+    if (end.type !== 'run-end') throw new Error('no run end');
+    // The run starts at 3 (8 less the pre-roll); its 12 lead frames are 9 of silence, then frames 0–2.
+    expect(end).toMatchObject({ startFrame: 3, endFrame: 41 });
+    expect(end.frames.length).toBe((12 + 38) * 4);
+    expect([end.frames[0], end.frames[8 * 4], end.frames[9 * 4], end.frames[12 * 4]]).toEqual([-1, -1, 0, 3]);
+  });
 });
 
 describe('StringReader', () => {
-  let model: tf.LayersModel;
-  /** An untrained string model whose normalisation ignores the reference, so stretches compare exactly. */
+  let head: tf.LayersModel;
+  let encoder: SpeechEncoder;
+  /** An untrained string head on the shipped encoder: it still emits digits, so streamed and whole readings compare. */
   let ctc: CtcModel;
-  const stride = frameStride(DEFAULT_STRING_MODEL_SHAPE);
-  const { melBins } = DEFAULT_PIPELINE_CONFIG.frontend;
+  const config = wordPipelineConfig(1);
+  const { melBins } = ENCODER_FRONTEND_CONFIG;
 
   beforeAll(async () => {
     await initWasmBackend();
-    model = buildStringModel(melBins, 12, 3);
+    const dir = join(DEFAULT_MODEL_DIR, '../encoder');
+    encoder = await SpeechEncoder.load(fileSystemModel(dir), dir);
+    head = buildStringHead(encoder.embeddingSize, 12, [32, 32], 0, 0, 3);
     ctc = {
-      metadata: { frameStride: stride, contextFrames: contextFrames(DEFAULT_STRING_MODEL_SHAPE), frontend: { melBins } },
-      source: 'untrained string model',
+      encoder,
+      contextSteps: 2,
+      source: 'untrained string head',
       blank: BLANK,
       other: 10,
-      posteriors: (features) =>
-        tf.tidy(() => tf.softmax(model.predict(tf.tensor3d(normalizeToReference(features, 0), [1, features.length / melBins, melBins])) as tf.Tensor).dataSync() as Float32Array),
-      dispose: () => model.dispose(),
+      posteriors: (steps) =>
+        tf.tidy(() => tf.softmax(head.predict(tf.tensor3d(steps, [1, steps.length / encoder.embeddingSize, encoder.embeddingSize])) as tf.Tensor).dataSync() as Float32Array),
+      dispose: () => head.dispose(),
     };
   });
 
-  it('reads a run stretch by stretch exactly as the model reads the whole run at once', () => {
+  /** Streams `signal` (8 kHz) through the pipeline in `chunk`-sample pieces with a reader listening. */
+  function stream(signal: Float32Array, chunk: number, reader: StringReader) {
+    const events: StringReaderEvent[] = [];
+    const frames: Float32Array[] = [];
+    const pipeline = new StreamingPipeline(
+      8000,
+      config,
+      {},
+      {
+        frame: (logMel, index, gateEvents) => {
+          frames.push(logMel.slice());
+          events.push(...reader.push(logMel, index, gateEvents));
+        },
+        end: () => events.push(...reader.end()),
+      },
+    );
+    for (let i = 0; i < signal.length; i += chunk) pipeline.push(signal.subarray(i, i + chunk));
+    pipeline.flush();
+    return { events, frames, silence: pipeline.silenceFrame };
+  }
+
+  it('reads a run embedding by embedding exactly as the encoder and head read the whole run at once', () => {
     // Four FSDD digits trimmed to their words, 30 ms apart: one run of about 2 s.
     const words = ['4_jackson_0', '1_jackson_1', '7_jackson_2', '2_jackson_3'].map((name) => {
       const { samples } = fsddClip(name);
@@ -140,66 +180,47 @@ describe('StringReader', () => {
     });
     const gap = new Float32Array(240);
     const signal = concat(new Float32Array(4000), ...words.flatMap((w) => [w, gap]), new Float32Array(4000));
-    const reader = new StringReader(ctc);
-    const events: StringReaderEvent[] = [];
-    const pipeline = new StreamingPipeline(
-      8000,
-      DEFAULT_PIPELINE_CONFIG,
-      {},
-      {
-        frame: (logMel, index, gateEvents) => events.push(...reader.push(logMel, index, gateEvents)),
-        end: () => events.push(...reader.end()),
-      },
-    );
-    for (let i = 0; i < signal.length; i += 777) pipeline.push(signal.subarray(i, i + 777));
-    pipeline.flush();
-    const runs = events.filter((e) => e.type === 'run-start');
-    expect(runs).toHaveLength(1);
-    const streamed = events.flatMap((e) => (e.type === 'digit' ? [e.digit] : []));
+    const { events, frames, silence } = stream(signal, 777, new StringReader(ctc, silence0()));
+    const runs = events.filter((e) => e.type === 'run-start' || e.type === 'run-end');
+    expect(runs.map((e) => e.type)).toEqual(['run-start', 'run-end']);
+    const streamed = events.flatMap((e) => (e.type === 'digit' || e.type === 'other' ? [e.type === 'digit' ? e.digit : e.word] : []));
 
-    // The whole run at once, with silence before it (the model's context) and after it (to the
-    // stride), decoded the same way.
-    const whole = runFrames(signal, 8000)!;
-    const context = ctc.metadata.contextFrames;
-    const frames = Math.ceil(whole.frames / stride) * stride;
-    const padded = new Float32Array((context + frames) * melBins).fill(-1e3);
-    padded.set(whole.features, context * melBins);
-    const posteriors = ctc.posteriors(padded, 0).subarray((context / stride) * 12);
+    // The whole run at once: its lead, its frames, silence after it; one encoder pass, one head pass.
+    const end = runs[1];
+    if (end.type !== 'run-end') throw new Error('no run end');
+    const lead = runLeadFrames(ctc);
+    const held = new Float32Array((lead + end.endFrame - end.startFrame) * melBins);
+    for (let f = end.startFrame - lead; f < end.endFrame; f++) held.set(f < 0 ? silence : frames[f], (f - end.startFrame + lead) * melBins);
+    const posteriors = ctc.posteriors(encoder.encode(wholeRunFrames(held, lead, silence, ctc)));
     const decoder = new GreedyCtcDecoder(BLANK);
     const offline: CtcDigit[] = [];
-    for (let j = 0; j < frames / stride; j++) {
+    for (let j = 0; j < posteriors.length / 12; j++) {
       const d = decoder.push(posteriors, j * 12);
       if (d) offline.push(d);
     }
     const last = decoder.finish();
     if (last) offline.push(last);
-    // The untrained model still emits digits somewhere: the comparison is not empty.
+    // The untrained head still emits tokens somewhere: the comparison is not empty.
     expect(offline.length).toBeGreaterThan(0);
-    const start = runs[0].type === 'run-start' ? runs[0].startFrame : 0;
-    expect(streamed.map((d) => [d.digit, d.startFrame - start, d.endFrame - start])).toEqual(offline.map((d) => [d.digit, d.startFrame * stride, d.endFrame * stride]));
+    expect(posteriors.length / 12).toBe(Math.ceil((end.endFrame - end.startFrame) / 8));
+    expect(streamed.map((d) => [d.digit, d.startFrame - end.startFrame, d.endFrame - end.startFrame])).toEqual(offline.map((d) => [d.digit, d.startFrame * 8, d.endFrame * 8]));
     streamed.forEach((d, i) => expect(d.confidence).toBeCloseTo(offline[i].confidence, 4));
   });
 
-  it('emits digits while the run is still open, not only at its end', () => {
+  it('emits tokens while the run is still open, not only at its end', () => {
     const signal = clipSequence(['4_jackson_0', '1_theo_0', '7_nicolas_0', '2_george_0', '9_yweweler_0', '3_lucas_0'], 0.1, 0.5);
-    const reader = new StringReader(ctc);
-    const seen: string[] = [];
-    const pipeline = new StreamingPipeline(
-      8000,
-      DEFAULT_PIPELINE_CONFIG,
-      {},
-      {
-        frame: (logMel, index, gateEvents) => seen.push(...reader.push(logMel, index, gateEvents).map((e) => e.type)),
-        end: () => seen.push(...reader.end().map((e) => e.type)),
-      },
-    );
-    pipeline.push(signal);
-    pipeline.flush();
+    const { events } = stream(signal, signal.length, new StringReader(ctc, silence0()));
+    const seen = events.map((e) => e.type);
     const firstEnd = seen.indexOf('run-end');
-    expect(seen.slice(0, firstEnd).filter((t) => t === 'digit').length).toBeGreaterThan(0);
+    expect(seen.slice(0, firstEnd).filter((t) => t === 'digit' || t === 'other').length).toBeGreaterThan(0);
   });
 
-  it('rejects a hop or context that is not a multiple of the frame stride', () => {
-    expect(() => new StringReader(ctc, { ...DEFAULT_STRING_READER_CONFIG, hopFrames: 6 })).toThrow(/multiples of its frame stride 4/);
+  it('rejects a hop below one step', () => {
+    expect(() => new StringReader(ctc, silence0(), { ...DEFAULT_STRING_READER_CONFIG, hopSteps: 0 })).toThrow(/hopSteps must be a positive integer, got 0/);
   });
+
+  /** The encoder frontend's silence frame (0 dB: its floor). */
+  function silence0(): Float32Array {
+    return new StreamingPipeline(16000, config).silenceFrame;
+  }
 });

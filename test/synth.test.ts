@@ -7,9 +7,19 @@ import { decodeWav } from '../src/audio/wav';
 import { StreamingPipeline } from '../src/pipeline/streaming-pipeline';
 import { nonSpeechSound } from '../training/nonspeech';
 import { Random } from '../src/audio/random';
-import { planAll, planSentences, planStrings, planSynth, planTrainStrings, synthesize, TRAIN_STRINGS_PER_SPEAKER, type SynthEntry } from '../training/synth/generate';
+import {
+  planAll,
+  planExtraSentences,
+  planSentences,
+  planStrings,
+  planSynth,
+  planTrainStrings,
+  synthesize,
+  TRAIN_STRINGS_PER_SPEAKER,
+  type SynthEntry,
+} from '../training/synth/generate';
 import { readSynthManifest, readSynthTrainStrings } from '../training/synth/load';
-import { DIGIT_SOUNDING_WORDS, HELD_OUT_SENTENCES, SENTENCES, soundsLikeDigit, TRAIN_SENTENCES } from '../training/synth/sentences';
+import { DIGIT_SOUNDING_WORDS, EXTRA_TRAIN_SENTENCES, HELD_OUT_SENTENCES, SENTENCES, soundsLikeDigit, TRAIN_SENTENCES } from '../training/synth/sentences';
 import { HELD_OUT_VARIANTS, synthSpeakers } from '../training/synth/voices';
 import { DIGIT_WORDS, NEAR_MISS_HOMOPHONES } from '../training/synth/words';
 
@@ -69,15 +79,15 @@ describe('synthetic speakers (SVOX Pico, RHVoice)', () => {
   const all = planAll(dir, { takes: 2, ttsTakes: 6, other: 12, seed: 2024 });
   const tts = all.filter((e) => e.engine !== 'espeak');
 
-  it('holds out whole voices: Pico en-GB (female) and RHVoice bdl (male); trains on Pico en-US, RHVoice alan and clb', () => {
+  it('holds out whole voices: Pico en-GB (female) and RHVoice bdl (male); trains on Pico en-US, RHVoice alan, clb and slt', () => {
     const speakers = synthSpeakers().filter((s) => s.engine !== 'espeak');
     const heldOut = new Set(speakers.filter((s) => s.heldOut).map((s) => `${s.engine}:${s.voice}:${s.gender}`));
     expect([...heldOut].sort()).toEqual(['pico:en-GB:female', 'rhvoice:bdl:male']);
-    expect(new Set(speakers.filter((s) => !s.heldOut).map((s) => `${s.engine}:${s.voice}`))).toEqual(new Set(['pico:en-US', 'rhvoice:alan', 'rhvoice:clb']));
+    expect(new Set(speakers.filter((s) => !s.heldOut).map((s) => `${s.engine}:${s.voice}`))).toEqual(new Set(['pico:en-US', 'rhvoice:alan', 'rhvoice:clb', 'rhvoice:slt']));
     // Only the freely licensed RHVoice voices.
-    expect(new Set(speakers.filter((s) => s.engine === 'rhvoice').map((s) => s.voice))).toEqual(new Set(['alan', 'bdl', 'clb']));
+    expect(new Set(speakers.filter((s) => s.engine === 'rhvoice').map((s) => s.voice))).toEqual(new Set(['alan', 'bdl', 'clb', 'slt']));
     // Several speakers (pitch × rate styles) per voice, each with its own settings.
-    for (const voice of ['en-US', 'en-GB', 'alan', 'bdl', 'clb']) {
+    for (const voice of ['en-US', 'en-GB', 'alan', 'bdl', 'clb', 'slt']) {
       const styles = speakers.filter((s) => s.voice === voice).map((s) => `${s.style!.pitch}/${s.style!.rate}`);
       expect(new Set(styles).size).toBe(styles.length);
       expect(styles.length).toBeGreaterThanOrEqual(6);
@@ -118,8 +128,8 @@ describe('running speech without digits, and digit strings', () => {
 
   it('has ~80 sentences of 5–15 words, none with a digit word, a homophone of one, or a word built on one', () => {
     expect(SENTENCES.length).toBeGreaterThanOrEqual(75);
-    expect(new Set(SENTENCES).size).toBe(SENTENCES.length);
-    for (const sentence of SENTENCES) {
+    expect(new Set([...SENTENCES, ...EXTRA_TRAIN_SENTENCES]).size).toBe(SENTENCES.length + EXTRA_TRAIN_SENTENCES.length);
+    for (const sentence of [...SENTENCES, ...EXTRA_TRAIN_SENTENCES]) {
       const words = sentence.split(/\s+/);
       expect(words.length, sentence).toBeGreaterThanOrEqual(5);
       expect(words.length, sentence).toBeLessThanOrEqual(15);
@@ -160,6 +170,18 @@ describe('running speech without digits, and digit strings', () => {
       expect(e).toMatchObject({ digit: -1, kind: 'sentence' });
       expect(e.path.includes(e.heldOut ? '/heldout/sentences/' : '/train/other/')).toBe(true);
       expect((e.heldOut ? HELD_OUT_SENTENCES : TRAIN_SENTENCES).includes(e.text)).toBe(true);
+    }
+    // The extra training sentences: training voices only, in train/other, never a held-out sentence.
+    const extra = planExtraSentences(dir, 2024);
+    expect(extra.length).toBe(
+      synthSpeakers()
+        .filter((s) => !s.heldOut)
+        .reduce((n, s) => n + (s.engine === 'espeak' ? 3 : 6), 0),
+    );
+    for (const e of extra) {
+      expect(e).toMatchObject({ digit: -1, kind: 'sentence', heldOut: false });
+      expect(e.path).toMatch(/\/train\/other\/sentence_x\d+_/);
+      expect(EXTRA_TRAIN_SENTENCES.includes(e.text)).toBe(true);
     }
     const heldOut = sentences.filter((e) => e.heldOut);
     // ≥ 10 minutes: at ≈ 3 s a sentence, 200 sentences or more.
@@ -272,10 +294,14 @@ describe('training digit strings (for the string model)', () => {
     expect(planTrainStrings(dir, 2024)).toEqual(trainStrings);
     expect(planTrainStrings(dir, 7)).not.toEqual(trainStrings);
     const all = planAll(dir, { takes: 2, ttsTakes: 6, other: 12, seed: 2024 });
-    // The 14,320 entries of the plan before training strings were added (hash of that plan).
-    const before = all.slice(0, 14320).map((e) => ({ ...e, path: relative(dir, e.path) }));
+    // The 14,320 entries of the plan before training strings, the RHVoice slt voice and the extra
+    // sentences were added (hash of that plan): without slt, unchanged, so no file is made anew.
+    const withoutSlt = all.filter((e) => !e.speaker.startsWith('rhslt'));
+    const before = withoutSlt.slice(0, 14320).map((e) => ({ ...e, path: relative(dir, e.path) }));
     expect(createHash('sha256').update(JSON.stringify(before)).digest('hex')).toBe('bfd8832359d094879e841ad7d26be7870fcd49a9557e139caed6daf7fee759cf');
-    expect(all.slice(14320)).toEqual(trainStrings);
+    const extra = planExtraSentences(dir, 2024);
+    expect(all.slice(all.length - extra.length)).toEqual(extra);
+    expect(all.slice(all.length - extra.length - trainStrings.length, all.length - extra.length)).toEqual(trainStrings);
     expect(all.filter((e) => e.kind === 'string' && e.heldOut)).toEqual(planStrings(dir, 2024));
   });
 
@@ -285,7 +311,7 @@ describe('training digit strings (for the string model)', () => {
     const all = planAll('', { takes: 2, ttsTakes: 6, other: 12, seed: 2024 });
     writeFileSync(join(synth, 'manifest.json'), JSON.stringify(all));
     const entries = readSynthManifest(synth);
-    expect(entries).toHaveLength(14320);
+    expect(entries).toHaveLength(all.length - trainStrings.length);
     expect(entries.some((e) => e.kind === 'string' && !e.heldOut)).toBe(false);
     expect(entries.filter((e) => e.kind === 'string')).toHaveLength(planStrings('', 2024).length);
     const strings = readSynthTrainStrings(synth);

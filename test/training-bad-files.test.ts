@@ -90,19 +90,38 @@ describe('the trainer with bad files in its data folder', () => {
     // Run from the temp folder, so SoX's pitch-shift cache (.cache/pitch, relative) lands there.
     const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
     const out = join(tmp, 'model');
-    const args = ['--import', tsx, join(ROOT, 'training/train.ts'), '--data', data, '--no-synth', '--epochs', '1', '--out', out, '--feature-cache', join(tmp, 'features')];
+    const args = [
+      '--import',
+      tsx,
+      join(ROOT, 'training/heads/train.ts'),
+      '--data',
+      data,
+      '--no-synth',
+      '--no-speech-commands',
+      '--epochs',
+      '1',
+      '--copies',
+      '1',
+      '--workers',
+      '1',
+      '--out',
+      out,
+      '--cache',
+      join(tmp, 'embeddings'),
+    ];
     const { stdout, stderr } = await run(process.execPath, args, { cwd: tmp, maxBuffer: 16 * 1024 * 1024 });
-    expect(stdout).toMatch(/FSDD test through the recognizer: \d+\.\d+ %/);
+    expect(stdout).toMatch(/FSDD official test: accuracy \d+\.\d+ %/);
     const allBad = [...bad.test, ...bad.validation, ...bad.train];
-    // Listed: every training file; decoded: only the good validation and test clips.
-    expect(stdout).toContain(`${good.train + bad.train.length} train, ${good.validation} validation, ${good.test} test clips`);
-    const windows = Number(/epoch {2}1\/1 {2}(\d+) windows/.exec(stdout)?.[1]);
-    expect(windows).toBeGreaterThan(good.train * 0.8); // the good training clips, and nothing more
-    expect(windows).toBeLessThanOrEqual(good.train);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { dataset: { skipped: string[] } };
-    expect(report.dataset.skipped).toHaveLength(allBad.length);
-    expectEachReported(report.dataset.skipped, allBad);
+    // Listed: every training file (and the phrases and sounds made from them); decoded: the good ones.
+    const listed = Number(/(\d+) fsdd/.exec(stdout)?.[1]);
+    expect(listed).toBe(good.train + bad.train.length);
+    const examples = Number(/epoch {2}1\/1: (\d+) examples/.exec(stdout)?.[1]);
+    expect(examples).toBeGreaterThan(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { skipped: string[]; sets: { name: string; files: number }[] };
+    expect(report.skipped).toHaveLength(allBad.length);
+    expectEachReported(report.skipped, allBad);
     for (const f of allBad) expect(stderr).toContain(`skipping ${f.path}: `);
     expect(stderr).toContain(`no pitch-shifted copies: ${join(data, '5_badnotawav_20.wav')}: SoX could not pitch-shift it`);
-  }, 240_000);
+    expect(readFileSync(join(out, 'recipe.json'), 'utf8')).toContain('"epochs": 1');
+  }, 300_000);
 });

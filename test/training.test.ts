@@ -1,3 +1,8 @@
+/**
+ * The trainer (`npm run train`): smoke runs of both heads on the frozen encoder, the recipe it
+ * writes replaying the same head byte for byte, cached embeddings training exactly like fresh
+ * ones, its one argument parser and its one learning-rate schedule.
+ */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,14 +10,16 @@ import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
+import { fileSystemEncoders } from '../src/cli/models';
 import { initWasmBackend } from '../src/model/backend';
 import { DigitClassifier } from '../src/model/classifier';
 import { fileSystemModel } from '../src/model/node-io';
 import { STRING_MODEL_LABELS, StringModel } from '../src/model/string-model';
+import { DEFAULT_RECIPES, learningRateFactor, parseTrainArgs, trainHelp } from '../training/heads/recipe';
+import type { HeadReport } from '../training/heads/report';
+import { listSpeechCommands } from '../training/speech-commands';
 import { planSynth, writeSynth } from '../training/synth/generate';
 import { synthSpeakers } from '../training/synth/voices';
-import type { TrainingReport } from '../training/report';
-import { listSpeechCommands } from '../training/speech-commands';
 import { readModelJson } from './helpers/model-json';
 
 const SC_DIR = resolve(import.meta.dirname, '../../shared/datasets/speech-commands');
@@ -20,31 +27,27 @@ const SC_DIR = resolve(import.meta.dirname, '../../shared/datasets/speech-comman
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
 const out = mkdtempSync(join(tmpdir(), 'digit-train-'));
-// A feature cache of its own, so tests neither use nor fill the project's .cache/features.
-const cache = ['--feature-cache', join(out, 'features')];
+// An embedding cache of its own, so tests neither use nor fill the project's .cache/embeddings.
+const cache = ['--cache', join(out, 'embeddings')];
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
-  it('trains through the streaming pipeline and exports a uint8 model with a report that loads', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'training/train.ts', '--no-synth', '--no-speech-commands', '--limit', '200', '--epochs', '1', '--out', out, ...cache],
-      {
-        cwd: ROOT,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    expect(stdout).toMatch(/on wasm \(SIMD on\)/);
-    expect(stdout).toMatch(/epoch {2}1\/1 {2}\d+ windows {2}loss \d+\.\d+ .* ETA/);
-    expect(stdout).toMatch(/FSDD test through the recognizer: \d+\.\d+ %/);
-    for (const f of ['model.json', 'weights.bin', 'report.json', 'report.md']) expect(existsSync(join(out, f))).toBe(true);
-    const manifest = readModelJson(join(out, 'model.json')).weightsManifest[0].weights;
-    expect(manifest.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as TrainingReport;
-    expect(report.dataset).toMatchObject({ train: 200, validation: 300, test: 300 });
+const train = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'training/heads/train.ts', ...args, ...cache], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+const SMALL = ['--no-synth', '--no-speech-commands', '--limit', '200', '--epochs', '2', '--copies', '1'];
+
+describe('npm run train (smoke: 200 FSDD clips, 2 epochs, one augmented copy)', () => {
+  it('trains the word head on cached embeddings and exports a uint8 head, its recipe and a report that loads', async () => {
+    const { stdout } = await train([...SMALL, '--out', out]);
+    expect(stdout).toMatch(/on wasm \(SIMD on\); word head, seed 1234/);
+    expect(stdout).toMatch(/copy 1: \d+ examples embedded in \d+ s/);
+    expect(stdout).toMatch(/epoch {2}2\/2: \d+ examples, loss \d+\.\d+, train \d+\.\d+%, validation \d+\.\d+%, lr 1\.0e-4/);
+    for (const f of ['model.json', 'weights.bin', 'recipe.json', 'report.json', 'report.md']) expect(existsSync(join(out, f))).toBe(true);
+    const json = readModelJson(join(out, 'model.json'));
+    expect(json.weightsManifest[0].weights.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
+    expect(json.userDefinedMetadata.digitListener).toMatchObject({ version: 2, labels: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'other'] });
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as HeadReport;
+    expect(report.examples).toMatchObject({ fsdd: 200, sound: 100 });
     expect(report.sets[0]).toMatchObject({ name: 'FSDD official test', kind: 'digits', files: 300 });
-    expect(report.sets[0].confusion).toHaveLength(10);
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| FSDD official test \| 300 \| \d+\.\d+% \|/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| FSDD official test \| 300 \| \d+\.\d+ % \|/);
     // One decision path: `digit-listener eval` on the same 300 clips gives the report's figure.
     const folder = join(out, 'fsdd-test');
     mkdirSync(folder);
@@ -55,25 +58,38 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
     expect(m).not.toBeNull();
     expect(Number(m![2])).toBe(Math.round((report.sets[0].accuracy ?? NaN) * 300));
     await initWasmBackend();
-    const model = await DigitClassifier.load(fileSystemModel(out), out);
+    const model = await DigitClassifier.load(fileSystemModel(out), fileSystemEncoders(), out);
     expect(model.metadata.labels[7]).toBe('seven');
+    expect(model.steps).toBe(DEFAULT_RECIPES.word.steps);
     model.dispose();
-  }, 240_000);
+    model.encoder.dispose();
+  }, 300_000);
 
-  it('is reproducible from its seed, and cached features train exactly like fresh ones', async () => {
-    // Same seed, same data → the same weights, byte for byte; the first run computed the
-    // features, this one reads them from the cache.
-    const second = join(out, 'again');
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'training/train.ts', '--no-synth', '--no-speech-commands', '--limit', '200', '--epochs', '1', '--out', second, ...cache],
-      { cwd: ROOT },
-    );
-    expect(stdout).toMatch(/1 of 1 epochs' features came from the cache/);
-    expect(readFileSync(join(second, 'weights.bin')).equals(readFileSync(join(out, 'weights.bin')))).toBe(true);
-  }, 240_000);
+  it('replays its recipe.json to the same head byte for byte, from the cached embeddings', async () => {
+    const again = join(out, 'again');
+    const { stdout } = await train(['--recipe', join(out, 'recipe.json'), '--out', again, '--no-report']);
+    expect(stdout).not.toMatch(/examples embedded/);
+    expect(readFileSync(join(again, 'weights.bin')).equals(readFileSync(join(out, 'weights.bin')))).toBe(true);
+    expect(readFileSync(join(again, 'recipe.json'), 'utf8')).toBe(readFileSync(join(out, 'recipe.json'), 'utf8'));
+  }, 300_000);
 
-  it('with synthetic voices and Speech Commands: learns an "other" class and reports the held-out voices and speakers', async () => {
+  it('trains the CTC string head and exports a uint8 head the reader loads', async () => {
+    const dir = join(out, 'strings');
+    const { stdout } = await train(['--head', 'strings', '--no-synth', '--no-speech-commands', '--limit', '100', '--epochs', '1', '--copies', '0', '--out', dir, '--no-report']);
+    expect(stdout).toMatch(/epoch {2}1\/1: \d+ examples, loss \d+\.\d+, validation CTC loss \d+\.\d+/);
+    const manifest = readModelJson(join(dir, 'model.json')).weightsManifest[0].weights;
+    expect(manifest.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
+    await initWasmBackend();
+    const encoders = fileSystemEncoders();
+    const model = await StringModel.load(fileSystemModel(dir), encoders, dir);
+    expect(model.metadata).toMatchObject({ decoder: 'ctc', contextSteps: DEFAULT_RECIPES.strings.hidden.length, labels: [...STRING_MODEL_LABELS] });
+    // A word head loaded as a string head is refused, naming the problem.
+    await expect(StringModel.load(fileSystemModel(out), encoders, out)).rejects.toThrow(/not a CTC string model/);
+    model.dispose();
+    for (const e of await encoders.loaded()) e.dispose();
+  }, 300_000);
+
+  it('with synthetic voices and Speech Commands: learns "other" and reports the held-out voices and speakers', async () => {
     const synthDir = join(out, 'synth');
     // A dozen speakers (some held out) saying each digit once and one non-digit word.
     const speakers = synthSpeakers();
@@ -91,37 +107,10 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
       symlinkSync(c.path, join(scDir, c.word, basename(c.path)));
     }
     const model = join(out, 'with-synth');
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'training/train.ts',
-        '--synth',
-        synthDir,
-        '--speech-commands',
-        scDir,
-        '--limit',
-        '100',
-        '--epochs',
-        '1',
-        '--non-speech',
-        '20',
-        '--phrases',
-        '20',
-        '--out',
-        model,
-        ...cache,
-      ],
-      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
-    );
-    expect(stdout).toMatch(/synthetic voices .*: \d+ train, \d+ validation/);
-    expect(stdout).toMatch(
-      /Speech Commands .*: train \d+ digits \+ \d+ other words from \d+ speakers, \d+ noise clips; validation \d+ clips \(\d+ speakers\); \d+ speakers held out/,
-    );
-    const report = JSON.parse(readFileSync(join(model, 'report.json'), 'utf8')) as TrainingReport;
-    const names = report.sets.map((s) => s.name);
-    expect(names).toEqual(
+    const { stdout } = await train(['--synth', synthDir, '--speech-commands', scDir, '--limit', '100', '--epochs', '1', '--copies', '0', '--out', model]);
+    expect(stdout).toMatch(/\d+ examples \(100 fsdd, \d+ real-digit, \d+ real-word, \d+ synth, 1000 phrase, 100 sound\)/);
+    const report = JSON.parse(readFileSync(join(model, 'report.json'), 'utf8')) as HeadReport;
+    expect(report.sets.map((s) => s.name)).toEqual(
       expect.arrayContaining([
         'FSDD official test',
         'held-out synthetic voices, female',
@@ -132,31 +121,31 @@ describe('npm run train (smoke: 200 clips, 1 epoch)', () => {
     const heldOutWords = report.sets.find((s) => s.name === 'Speech Commands non-digit words, held-out speakers');
     expect(heldOutWords?.files).toBe(all.filter((c) => kept.has(c.speaker) && c.split === 'test' && c.kind === 'word' && c.digit < 0).length);
     expect(heldOutWords?.falseAcceptRate).toBeGreaterThanOrEqual(0);
-    const json = readModelJson(join(model, 'model.json'));
-    expect(json.userDefinedMetadata.digitListener.labels).toEqual(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'other']);
-  }, 240_000);
+  }, 300_000);
 });
 
-describe('npm run train:strings (smoke: 2 % of an epoch, FSDD only)', () => {
-  it('trains the CTC string model through the streaming pipeline and exports a uint8 model the reader loads', async () => {
-    const dir = join(out, 'strings');
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'training/strings/train.ts', '--no-synth', '--no-speech-commands', '--scale', '0.02', '--epochs', '1', '--out', dir],
-      {
-        cwd: ROOT,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    expect(stdout).toMatch(/epoch 1\/1: CTC loss \d+\.\d+ nats over \d+ examples/);
-    const manifest = readModelJson(join(dir, 'model.json')).weightsManifest[0].weights;
-    expect(manifest.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
-    await initWasmBackend();
-    const model = await StringModel.load(fileSystemModel(dir), dir);
-    expect(model.metadata).toMatchObject({ decoder: 'ctc', frameStride: 4, contextFrames: 40, labels: [...STRING_MODEL_LABELS] });
-    // The word model loaded as a string model is refused, naming the problem.
-    const wordModel = resolve(ROOT, 'models/default');
-    await expect(StringModel.load(fileSystemModel(wordModel), wordModel)).rejects.toThrow(/not a CTC string model/);
-    model.dispose();
-  }, 240_000);
+describe('the trainer’s command line and schedule', () => {
+  it('has one parser with help for both heads; an option overrides the recipe file; a bad value is named', () => {
+    expect(trainHelp()).toMatch(/--head +word \| strings/);
+    expect(trainHelp()).toMatch(/--recipe {14}FILE/);
+    const word = parseTrainArgs(['--epochs', '3'])!;
+    expect(word.recipe).toMatchObject({ ...DEFAULT_RECIPES.word, epochs: 3 });
+    expect(word.out).toBe('models/default');
+    const strings = parseTrainArgs(['--head', 'strings'])!;
+    expect(strings.recipe.head).toBe('strings');
+    expect(strings.out).toBe('models/default/strings');
+    expect(() => parseTrainArgs(['--epochs', '0'])).toThrow(/--epochs must be a positive integer, got 0/);
+    expect(() => parseTrainArgs(['--dropout', '1'])).toThrow(/--dropout must be in \[0, 1\), got 1/);
+    expect(() => parseTrainArgs(['--no-real', '--no-synth'])).toThrow(/leaves no speech/);
+    expect(() => parseTrainArgs(['--recipe', join(out, 'nowhere.json')])).toThrow(/recipe .*nowhere\.json could not be read/);
+  });
+
+  it('drops the learning rate to 30 % after 60 % of the epochs and to 10 % after 85 % (epochs counted from 1)', () => {
+    expect(Array.from({ length: 20 }, (_, i) => learningRateFactor(i + 1, 20))).toEqual([
+      ...Array<number>(12).fill(1),
+      ...Array<number>(5).fill(0.3),
+      ...Array<number>(3).fill(0.1),
+    ]);
+    expect(learningRateFactor(1, 1)).toBe(0.1);
+  });
 });

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { makeAnchors } from '../src/adaptation/anchors';
 import { DEFAULT_MODEL_DIR } from '../src/cli/paths';
 import { initWasmBackend } from '../src/model/backend';
+import { fileSystemEncoders } from '../src/cli/models';
 import { DigitClassifier } from '../src/model/classifier';
 import { fileSystemModel } from '../src/model/node-io';
 import { ANCHOR_COUNT, DIGIT_ANCHORS_PER_DIGIT, FSDD_ANCHOR_INDICES, generalAnchors } from './anchors-source';
@@ -31,7 +32,7 @@ const { values } = parseArgs({
   },
 });
 await initWasmBackend();
-const classifier = await DigitClassifier.load(fileSystemModel(values.model), values.model);
+const classifier = await DigitClassifier.load(fileSystemModel(values.model), fileSystemEncoders(), values.model);
 const examples = generalAnchors(classifier, values['speech-commands'], values.data);
 const out = join(values.model, 'anchors.json');
 const source = `${ANCHOR_COUNT} non-digit words and up to ${DIGIT_ANCHORS_PER_DIGIT} of each digit, said by Speech Commands v0.02 training-split speakers; FSDD recordings ${FSDD_ANCHOR_INDICES.join(', ')} of each digit and speaker`;

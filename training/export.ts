@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { EncoderMetadata } from '../src/model/encoder';
 import type { ModelMetadata } from '../src/model/metadata';
 import { quantizeWeights } from './quantize';
 
@@ -12,9 +13,15 @@ export const WEIGHTS_FILE = 'weights.bin';
  * (a `quantization` entry per weight in the manifest; tfjs dequantizes on load) and the
  * digit-listener metadata in `userDefinedMetadata.digitListener`.
  *
- * @returns sizes of the float32 and uint8 weights, bytes
+ * @param keepFloat weights left float32 (see `quantizeWeights`)
+ * @returns sizes of the float32 weights and of the file written (uint8 but the kept ones), bytes
  */
-export async function exportQuantizedModel(model: tf.LayersModel, dir: string, metadata: ModelMetadata): Promise<{ float32: number; uint8: number }> {
+export async function exportQuantizedModel(
+  model: tf.LayersModel,
+  dir: string,
+  metadata: ModelMetadata | EncoderMetadata,
+  keepFloat?: Parameters<typeof quantizeWeights>[2],
+): Promise<{ float32: number; uint8: number }> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler((a) => {
@@ -24,7 +31,7 @@ export async function exportQuantizedModel(model: tf.LayersModel, dir: string, m
   );
   if (!artifacts?.weightSpecs || !artifacts.weightData) throw new Error('exportQuantizedModel: tfjs returned no weights');
   const weightData = artifacts.weightData instanceof ArrayBuffer ? artifacts.weightData : tf.io.concatenateArrayBuffers(artifacts.weightData);
-  const { specs, data } = quantizeWeights(artifacts.weightSpecs, weightData);
+  const { specs, data } = quantizeWeights(artifacts.weightSpecs, weightData, keepFloat);
   mkdirSync(dir, { recursive: true });
   const modelJson = {
     format: 'layers-model',
@@ -32,7 +39,7 @@ export async function exportQuantizedModel(model: tf.LayersModel, dir: string, m
     convertedBy: 'digit-listener training/export.ts (uint8 quantization)',
     modelTopology: artifacts.modelTopology,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
-    userDefinedMetadata: { digitListener: metadata },
+    userDefinedMetadata: metadata.format === 'digit-listener-encoder' ? { digitListenerEncoder: metadata } : { digitListener: metadata },
   };
   writeFileSync(join(dir, 'model.json'), `${JSON.stringify(modelJson)}\n`);
   writeFileSync(join(dir, WEIGHTS_FILE), data);

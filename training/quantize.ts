@@ -35,10 +35,15 @@ export function quantizeUint8(values: Float32Array): QuantizedTensor {
  *
  * @param specs the float32 weight specs as saved by tfjs
  * @param weightData the concatenated float32 data those specs describe
- * @returns specs carrying a `quantization` entry and the concatenated uint8 data
+ * @param keepFloat weights to leave float32 (the speech encoder's first convolution and biases)
+ * @returns specs carrying a `quantization` entry (but the kept ones) and the concatenated data
  * @throws Error if a spec is not float32
  */
-export function quantizeWeights(specs: tf.io.WeightsManifestEntry[], weightData: ArrayBuffer): { specs: tf.io.WeightsManifestEntry[]; data: Uint8Array } {
+export function quantizeWeights(
+  specs: tf.io.WeightsManifestEntry[],
+  weightData: ArrayBuffer,
+  keepFloat: (spec: tf.io.WeightsManifestEntry) => boolean = () => false,
+): { specs: tf.io.WeightsManifestEntry[]; data: Uint8Array } {
   const parts: Uint8Array[] = [];
   const out: tf.io.WeightsManifestEntry[] = [];
   let offset = 0;
@@ -47,6 +52,11 @@ export function quantizeWeights(specs: tf.io.WeightsManifestEntry[], weightData:
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(weightData.slice(offset, offset + count * 4));
     offset += count * 4;
+    if (keepFloat(spec)) {
+      parts.push(new Uint8Array(values.buffer));
+      out.push(spec);
+      continue;
+    }
     const q = quantizeUint8(values);
     parts.push(q.data);
     out.push({ name: spec.name, shape: spec.shape, dtype: 'float32', quantization: { dtype: 'uint8', scale: q.scale, min: q.min } });

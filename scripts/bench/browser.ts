@@ -49,6 +49,8 @@ import { join } from 'node:path';
 import { type CDPSession, chromium, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import { previewApp } from '../app-build';
+import { generateNoise } from '../../src/audio/noise';
+import { Random } from '../../src/audio/random';
 import { encodeWav16 } from '../../src/audio/wav';
 import { StreamingPipeline } from '../../src/pipeline/streaming-pipeline';
 import { chromiumArgs, findChromium, writeMicWav } from '../../test/browser/chromium';
@@ -62,9 +64,13 @@ export interface BrowserInference {
   readonly crossOriginIsolated: boolean;
   readonly simd: boolean;
   readonly threads: boolean;
+  /** Per word window (encoder pass + word head), ms. */
   readonly medianMs: number;
   readonly p95Ms: number;
   readonly runs: number;
+  /** Per encoder step: one embedding alone, and as the string reader computes them. */
+  readonly encoderStep: { readonly medianMs: number; readonly p95Ms: number };
+  readonly readerEncoderStep: { readonly medianMs: number; readonly p95Ms: number };
 }
 
 /** Latency and main-thread cost of listening, from the production build. */
@@ -84,6 +90,8 @@ export interface BrowserListening {
   readonly peakJsHeapBytes: number;
   readonly listeningSeconds: number;
   readonly sampleRate: number;
+  /** The recognizer worker thread's busy time, ms per s of speech and of silence (from a trace). */
+  readonly workerMsPerS?: { readonly speech: number; readonly silence: number };
 }
 
 // prettier-ignore
@@ -96,7 +104,7 @@ const GAP_S = 1.0;
 const LEAD_S = 0.5;
 
 /** Builds the fake-microphone WAV (48 kHz by sox) and the reference onsets/true ends in WAV time. */
-function micWav(dir: string): { path: string; seconds: number; trueEndS: number[]; nodeStartMs: number[]; digits: number[] } {
+function micWav(dir: string): { path: string; seconds: number; trueEndS: number[]; nodeStartMs: number[]; digits: number[]; speechSeconds: number } {
   const parts: Float32Array[] = [new Float32Array(LEAD_S * 8000)];
   const trueEndS: number[] = [];
   let t = LEAD_S;
@@ -111,7 +119,9 @@ function micWav(dir: string): { path: string; seconds: number; trueEndS: number[
   const windows = [...pipeline.push(signal).windows, ...pipeline.flush().windows];
   const path = join(dir, 'bench-48k.wav');
   writeMicWav(path, signal, 48000);
-  return { path, seconds: signal.length / 8000, trueEndS, nodeStartMs: windows.map((w) => w.startMs), digits: WORDS.map((w) => Number(w[0])) };
+  // Speech as the gate holds it open: each utterance's window span (onset to end) plus the 100 ms hangover.
+  const speechSeconds = windows.reduce((n, w) => n + (w.endMs - w.startMs) / 1000 + 0.1, 0);
+  return { path, seconds: signal.length / 8000, trueEndS, nodeStartMs: windows.map((w) => w.startMs), digits: WORDS.map((w) => Number(w[0])), speechSeconds };
 }
 
 /** Inference per window in the recognizer worker, one thread and multi-threaded (dev server). */
@@ -162,6 +172,8 @@ export async function browserInference(runs = 500): Promise<BrowserInference[]> 
         medianMs: result.medianMs,
         p95Ms: result.p95Ms,
         runs,
+        encoderStep: result.encoderStep,
+        readerEncoderStep: result.readerEncoderStep,
       });
       await page.close();
     }
@@ -169,6 +181,46 @@ export async function browserInference(runs = 500): Promise<BrowserInference[]> 
   } finally {
     await browser.close();
     await server.close();
+  }
+}
+
+/** A Chrome trace event (the fields read here). */
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly tid: number;
+  readonly pid: number;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly args?: { readonly name?: string };
+}
+
+/**
+ * Busy time of the recognizer's worker thread in a Chrome trace: the summed duration of the
+ * thread's top-level tasks ("ThreadControllerImpl::RunTask"), ms, and the traced span, s.
+ * The worker is the page's dedicated worker thread (the capture worklet runs on the audio thread).
+ */
+function workerBusy(trace: Buffer): { busyMs: number; seconds: number } {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const workers = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'DedicatedWorker thread').map((e) => `${e.pid}:${e.tid}`));
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && workers.has(`${e.pid}:${e.tid}`));
+  const ts = events.filter((e) => e.ts > 0).map((e) => e.ts);
+  return { busyMs: tasks.reduce((n, e) => n + (e.dur ?? 0), 0) / 1000, seconds: (Math.max(...ts) - Math.min(...ts)) / 1e6 };
+}
+
+/** The app listening to `wav` for its length: the worker thread's busy time (traced), ms per s of listening. */
+async function workerMsPerSecond(chromiumPath: string, url: string, wav: string, seconds: number): Promise<number> {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(wav) });
+  try {
+    const page = await browser.newPage();
+    await startListening(page, url);
+    await page.waitForTimeout(1000); // the first blocks compile the pipeline: not listening's cost
+    await browser.startTracing(page, { categories: ['toplevel', '__metadata'] });
+    await page.waitForTimeout(seconds * 1000);
+    const { busyMs, seconds: traced } = workerBusy(await browser.stopTracing());
+    return busyMs / traced;
+  } finally {
+    await browser.close();
   }
 }
 
@@ -247,7 +299,21 @@ export async function browserListening(): Promise<BrowserListening> {
       latencies.push(e.eventAt - (e.streamOriginAt + mic.trueEndS[i] * 1000 + offset));
     }
     const listeningSeconds = after.Timestamp - before.Timestamp;
+    // The worker: listening to the words (speech and silence), then to quiet noise alone
+    // (silence); speech's cost is what the first run costs beyond the second's rate.
+    const quiet = join(dir, 'quiet.wav');
+    writeMicWav(
+      quiet,
+      generateNoise(8000 * 25, 'pink', new Random(3)).map((v) => v * 0.003),
+      48000,
+    );
+    const silence = await workerMsPerSecond(chromiumPath, server.url, quiet, 20);
+    const words = await workerMsPerSecond(chromiumPath, server.url, mic.path, mic.seconds - 2);
+    const wordsSeconds = mic.seconds - 2;
+    const speechSeconds = Math.min(mic.speechSeconds, wordsSeconds);
+    const speech = (words * wordsSeconds - silence * (wordsSeconds - speechSeconds)) / speechSeconds;
     return {
+      workerMsPerS: { speech, silence },
       words: WORDS.length,
       recognized: events.length,
       correct,

@@ -10,10 +10,11 @@
  * - `rtf [reps]` — whole-pipeline real-time factor: `new StreamingRecognizer(models, 16000)` fed
  *   in 20 ms blocks (320 samples) with {@link speechStream}, best of `reps` (3) fresh
  *   recognizers; compute seconds per second of audio.
- * - `reader-step [runs]` — ms per `StringModel.posteriors` call on the reader's window,
- *   `hopFrames + 2 · contextFrames` frames (DEFAULT_STRING_READER_CONFIG, the model's
- *   metadata), median and p95 of `runs` (500) after 50 untimed, on a fixed log-mel-like window
- *   (as `measureInference` does for the word model); normalisation and softmax included.
+ * - `reader-step [runs]` — ms per reader step, median and p95 of `runs` (500) after 50 untimed:
+ *   one encoder pass over the frames of `hopSteps` new embeddings (68 + 8·hopSteps frames,
+ *   DEFAULT_STRING_READER_CONFIG) and one string-head pass over them with their context
+ *   (`hopSteps + 2·contextSteps` embeddings), on a fixed log-mel-like window (as
+ *   `measureInference` does for the word model); softmax included.
  * - `events WAV` — the digits the recognizer reports over a WAV (its own rate), with their
  *   stream times: the Node reference run of the Chromium string scenario.
  *
@@ -26,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeWav } from '../../src/audio/wav';
 import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
 import { resample } from '../../src/frontend/resampler';
+import { generateNoise } from '../../src/audio/noise';
 import { Random } from '../../src/audio/random';
 import { DEFAULT_SYNTH_DIR } from '../../training/synth/generate';
 import { concat } from '../../test/helpers/fsdd';
@@ -191,6 +193,12 @@ export interface PipelineRealTimeFactor {
   readonly stringModel: boolean;
   /** Digits reported in the last rep (a sanity figure: the stream was read, not skipped). */
   readonly detections: number;
+  /**
+   * Compute per second of audio, split as the worker's blocks fall (best rep): blocks during which
+   * the gate was open (or that closed it: the word decisions) — "speech" — and the others —
+   * "silence" (the pauses between strings); plus a minute of quiet pink noise alone, ms per s.
+   */
+  readonly cpuMsPerSecond: { readonly speech: number; readonly speechSeconds: number; readonly silence: number; readonly silenceSeconds: number; readonly noiseOnly: number };
   readonly backend: string;
   readonly simd: boolean;
 }
@@ -199,8 +207,8 @@ export interface PipelineRealTimeFactor {
 export type ReaderStepCost =
   | {
       readonly frames: number;
-      readonly hopFrames: number;
-      readonly contextFrames: number;
+      readonly hopSteps: number;
+      readonly contextSteps: number;
       readonly medianMs: number;
       readonly p95Ms: number;
       readonly runs: number;
@@ -230,14 +238,34 @@ async function main(mode: string, arg: string | undefined): Promise<void> {
     const block = Math.round(stream.sampleRate * 0.02);
     const reps: number[] = [];
     let detections = 0;
+    let best = { speechMs: 0, speechSeconds: 0, silenceMs: 0, silenceSeconds: 0, total: Number.POSITIVE_INFINITY };
     for (let rep = 0; rep < Number(arg ?? 3); rep++) {
       const recognizer = new StreamingRecognizer(models, stream.sampleRate);
       detections = 0;
+      const split = { speechMs: 0, speechSeconds: 0, silenceMs: 0, silenceSeconds: 0, total: 0 };
+      let wasSpeech = false;
       const t0 = performance.now();
-      for (let i = 0; i < stream.samples.length; i += block) detections += recognizer.push(stream.samples.subarray(i, i + block)).detections.length;
+      for (let i = 0; i < stream.samples.length; i += block) {
+        const b0 = performance.now();
+        const step = recognizer.push(stream.samples.subarray(i, i + block));
+        const ms = performance.now() - b0;
+        detections += step.detections.length;
+        const speech = step.inSpeech || wasSpeech;
+        wasSpeech = step.inSpeech;
+        split[speech ? 'speechMs' : 'silenceMs'] += ms;
+        split[speech ? 'speechSeconds' : 'silenceSeconds'] += Math.min(block, stream.samples.length - i) / stream.sampleRate;
+      }
       detections += recognizer.flush().detections.length;
-      reps.push((performance.now() - t0) / 1000 / stream.seconds);
+      split.total = (performance.now() - t0) / 1000 / stream.seconds;
+      reps.push(split.total);
+      if (split.total < best.total) best = split;
     }
+    // A minute of quiet pink noise, no speech: what listening costs between words.
+    const noise = generateNoise(60 * stream.sampleRate, 'pink', new Random(4)).map((v) => v * 0.003);
+    const quiet = new StreamingRecognizer(models, stream.sampleRate);
+    const q0 = performance.now();
+    for (let i = 0; i < noise.length; i += block) quiet.push(noise.subarray(i, i + block));
+    const noiseOnly = (performance.now() - q0) / 60;
     result = {
       realTimeFactor: Math.min(...reps),
       reps,
@@ -246,6 +274,13 @@ async function main(mode: string, arg: string | undefined): Promise<void> {
       seconds: stream.seconds,
       stringModel,
       detections,
+      cpuMsPerSecond: {
+        speech: best.speechMs / best.speechSeconds,
+        speechSeconds: best.speechSeconds,
+        silence: best.silenceMs / best.silenceSeconds,
+        silenceSeconds: best.silenceSeconds,
+        noiseOnly,
+      },
       backend: info.backend,
       simd: info.simd,
     };
@@ -254,22 +289,26 @@ async function main(mode: string, arg: string | undefined): Promise<void> {
     if (!model) {
       result = { unavailable: `no string model in ${join(modelDir, 'strings')}` };
     } else {
-      const { hopFrames } = DEFAULT_STRING_READER_CONFIG;
-      const { contextFrames } = model.metadata;
+      const { hopSteps } = DEFAULT_STRING_READER_CONFIG;
+      const { contextSteps, encoder } = model;
       const { melBins } = model.metadata.frontend;
-      const frames = hopFrames + 2 * contextFrames;
-      const window = Float32Array.from({ length: frames * melBins }, (_, i) => -10 + 4 * Math.sin(i * 0.37) * Math.cos(i * 0.011));
-      const reference = window.reduce((m, v) => Math.max(m, v), -Infinity);
+      const frames = encoder.contextFrames - encoder.stepFrames + hopSteps * encoder.stepFrames;
+      const window = Float32Array.from({ length: frames * melBins }, (_, i) => 30 + 20 * Math.sin(i * 0.37) * Math.cos(i * 0.011));
+      const context = new Float32Array(2 * contextSteps * encoder.embeddingSize).fill(1);
       const runs = Number(arg ?? 500);
       const times: number[] = [];
       for (let i = 0; i < 50 + runs; i++) {
         const t0 = performance.now();
-        model.posteriors(window, reference);
+        const steps = encoder.encode(window);
+        const all = new Float32Array(steps.length + context.length);
+        all.set(context);
+        all.set(steps, context.length);
+        model.posteriors(all);
         if (i >= 50) times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
       const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-      result = { frames, hopFrames, contextFrames, medianMs: at(0.5), p95Ms: at(0.95), runs, backend: info.backend, simd: info.simd };
+      result = { frames, hopSteps, contextSteps, medianMs: at(0.5), p95Ms: at(0.95), runs, backend: info.backend, simd: info.simd };
     }
   } else if (mode === 'events') {
     if (!arg) throw new Error('events: give the WAV');

@@ -151,17 +151,13 @@ export function adaptHead(
   for (const take of takes) {
     if (!(Number.isInteger(take.digit) && take.digit >= 0 && take.digit <= 9)) throw new RangeError(`enrollment take of digit ${take.digit}: digits are 0–9`);
     const label = classifier.metadata.labels.indexOf(DIGIT_LABELS[take.digit]);
-    let heard = false;
     const windows = [
       ...augmentTake(take, options.augment).map((signal) => wordWindow(classifier, signal, take.sampleRate)),
       ...warps.map((warp) => wordWindow(classifier, take.samples, take.sampleRate, warp)),
-    ];
-    for (const features of windows) {
-      if (!features) continue;
-      heard = true;
-      examples.push({ embedding: classifier.embed(features), label, weight: enrolledWeight });
-    }
-    if (!heard) silentTakes++;
+    ].filter((w): w is Float32Array => w !== null);
+    // One encoder pass over the take's windows.
+    for (const embedding of classifier.embedMany(windows)) examples.push({ embedding, label, weight: enrolledWeight });
+    if (windows.length === 0) silentTakes++;
   }
   if (examples.length === 0) throw new RangeError('enrollment: no take has speech the gate could hear');
   return { head: fitHead(classifier.shippedHead(), [...examples, ...(options.anchors ?? [])], options.fit), examples: examples.length, silentTakes };

@@ -4,6 +4,7 @@
  * for, so it cannot be applied to another one.
  */
 import type { DigitClassifier } from '../model/classifier';
+import { fnv1a } from '../model/encoder';
 import type { SoftmaxHead } from './head';
 
 /** The file format, version 1. */
@@ -32,21 +33,15 @@ export class ProfileError extends Error {
 }
 
 /**
- * A short identifier of a word model: FNV-1a (32 bit, Fowler–Noll–Vo) over its labels, its
- * frontend/window metadata and the bytes of its shipped head, as 8 hex digits. Two builds of the
- * model differ in it; it needs no hashing API (synchronous, same in Node, page and worker).
+ * A short identifier of a word model: FNV-1a (32 bit, Fowler–Noll–Vo) over its speech encoder's
+ * fingerprint (which covers the encoder's weights), its labels, its frontend/window metadata and
+ * the bytes of every weight of its head, as 8 hex digits. Another encoder or another head gives
+ * another fingerprint; it needs no hashing API (synchronous, same in Node, page and worker).
  */
 export function modelFingerprint(classifier: DigitClassifier): string {
   const { labels, frontend, window } = classifier.metadata;
-  const head = classifier.shippedHead();
-  let hash = 0x811c9dc5;
-  const mix = (byte: number) => {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  };
-  for (const ch of JSON.stringify([labels, frontend, window])) mix(ch.charCodeAt(0) & 0xff);
-  for (const part of [head.kernel, head.bias]) for (const byte of new Uint8Array(part.buffer, part.byteOffset, part.byteLength)) mix(byte);
-  return hash.toString(16).padStart(8, '0');
+  const weights = classifier.model.getWeights().map((w) => w.dataSync() as Float32Array);
+  return fnv1a(JSON.stringify([classifier.encoder.fingerprint, labels, frontend, window]), ...weights);
 }
 
 /** Rounds a weight for the file: 6 significant digits keep the head's decisions (float32 has ~7). */

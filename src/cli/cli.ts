@@ -29,18 +29,19 @@ import { atThreshold, detectSet, type EvalSet, labelledFolder, scoreSet } from '
 
 const USAGE = `Usage:
   digit-listener recognize [--json] [--model DIR] [--threshold P] [--profile FILE] FILE...
-      Prints each digit found in each WAV file with its confidence, start/end time and the model
-      that read it (word: one word at a time; string: the string model, for digits said in one
+      Prints each digit found in each WAV file with its confidence, start/end time and the head
+      that read it (word: one word at a time; string: the string head, for digits said in one
       breath), then the digits as one string.
       --json       one JSON object per file per line: {"file", "string": "4172", "digits": [{digit, confidence, startMs, endMs, source}]}
   digit-listener eval [--model DIR] [--threshold P] [--profile FILE] DIR
       Accuracy over the WAV files in DIR named {digit}_*.wav (a file counts as correct when
       exactly one digit is found and it is the right one).
   digit-listener enroll --out FILE [--model DIR] FILE...
-      Adapts the word model to one person from their takes, WAV files named {digit}_*.wav (one
+      Adapts the word head to one person from their takes, WAV files named {digit}_*.wav (one
       or more per digit), and writes a voice profile (weights only, no audio) to FILE.
 Options:
-  --model DIR      model folder holding model.json, and the string model in DIR/strings/ if any (default: the shipped models)
+  --model DIR      folder of the word head (model.json), and of the string head in DIR/strings/ if any; the
+                   speech encoder is the one model.json names (default: the shipped heads and encoder)
   --threshold P    minimum confidence 0-1 for a digit to be reported (default ${DEFAULT_CONFIDENCE_THRESHOLD})
   --profile FILE   read with a voice profile made by \`enroll\` for this model
 `;

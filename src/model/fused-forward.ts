@@ -12,12 +12,20 @@ import type * as tfl from '@tensorflow/tfjs-layers';
  * model's own tensors, so there is one copy of them and nothing to keep in sync.
  *
  * Supported layers: Conv2D, DepthwiseConv2D (`same`/`valid`, any strides, linear or ReLU),
- * MaxPooling2D, AveragePooling2D, Reshape, Flatten, GlobalAveragePooling1D/2D, Dense (linear, ReLU
- * or softmax), Dropout (identity at inference), InputLayer.
+ * ZeroPadding2D (folded into the convolution after it), the speech encoder's ClampedLeakyReLU
+ * (its LeakyReLU fused into the convolution before it), MaxPooling2D, AveragePooling2D, Reshape,
+ * Flatten, GlobalAveragePooling1D/2D, Dense (linear, ReLU or softmax), Dropout (identity at
+ * inference), InputLayer.
  */
 export type FusedForward = (input: tf.Tensor) => tf.Tensor;
 
 type Activation = 'linear' | 'relu';
+
+/** Largest float32: the open upper end of a `clipByValue`. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Explicit padding `[[0, 0], [top, bottom], [left, right], [0, 0]]` of a ZeroPadding2D layer. */
+type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
 function activationOf(layer: tfl.layers.Layer, allowed: readonly string[]): string {
   const name = String((layer.getConfig().activation as string | undefined) ?? 'linear');
@@ -38,27 +46,65 @@ function activationOf(layer: tfl.layers.Layer, allowed: readonly string[]): stri
  */
 export function compileFusedForward(model: tfl.LayersModel, options: { readonly withoutLastLayer?: boolean } = {}): FusedForward {
   const steps: Array<(x: tf.Tensor) => tf.Tensor> = [];
-  for (const layer of model.layers) {
+  const layers = model.layers;
+  // A ZeroPadding2D waiting for the convolution after it.
+  let padding: ExplicitPad | null = null;
+  for (let index = 0; index < layers.length; index++) {
+    const layer = layers[index];
     const cls = layer.getClassName();
     const config = layer.getConfig();
     const weights = layer.getWeights();
+    if (padding && cls !== 'Conv2D') throw new Error(`layer ${layer.name}: a ZeroPadding2D must be followed by a Conv2D in the fused forward pass`);
     switch (cls) {
       case 'InputLayer':
       case 'Dropout':
         break;
+      case 'ZeroPadding2D': {
+        const [[top, bottom], [left, right]] = config.padding as [[number, number], [number, number]];
+        padding = [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ];
+        break;
+      }
       case 'Conv2D':
       case 'DepthwiseConv2D': {
-        const activation = activationOf(layer, ['linear', 'relu']) as Activation;
+        let activation: Activation | 'leakyrelu' = activationOf(layer, ['linear', 'relu']) as Activation;
         const strides = config.strides as [number, number];
-        const pad = config.padding as 'same' | 'valid';
+        let pad: 'same' | 'valid' | ExplicitPad = config.padding as 'same' | 'valid';
+        if (padding) {
+          if (pad !== 'valid') throw new Error(`layer ${layer.name}: a padded convolution after a ZeroPadding2D is not supported`);
+          pad = padding;
+          padding = null;
+        }
         const dilations = (config.dilationRate as [number, number] | undefined) ?? [1, 1];
         if ((config.dataFormat ?? 'channelsLast') !== 'channelsLast') throw new Error(`layer ${layer.name}: only channelsLast is supported`);
         const [filter, bias] = weights as [tf.Tensor4D, tf.Tensor1D | undefined];
-        steps.push(
+        // The encoder's ClampedLeakyReLU: its LeakyReLU runs in the convolution's kernel.
+        const next = layers[index + 1];
+        let floor: number | null = null;
+        let leakyreluAlpha: number | undefined;
+        if (next?.getClassName() === 'ClampedLeakyReLU' && activation === 'linear') {
+          const nextConfig = next.getConfig();
+          activation = 'leakyrelu';
+          leakyreluAlpha = nextConfig.alpha as number;
+          floor = nextConfig.floor as number;
+          index++;
+        }
+        const conv =
           cls === 'Conv2D'
-            ? (x) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter, strides, pad, dilations, bias, activation })
-            : (x) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter, strides, pad, dilations, bias, activation }),
-        );
+            ? (x: tf.Tensor) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter, strides, pad, dilations, bias, activation, leakyreluAlpha })
+            : (x: tf.Tensor) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter, strides, pad: pad as 'same' | 'valid', dilations, bias, activation, leakyreluAlpha });
+        // clipByValue, not maximum: a scalar-broadcast binary op costs ~15× an elementwise one on wasm.
+        steps.push(floor === null ? conv : (x) => tf.clipByValue(conv(x), floor, FLOAT32_MAX));
+        break;
+      }
+      case 'ClampedLeakyReLU': {
+        const alpha = config.alpha as number;
+        const floor = config.floor as number;
+        steps.push((x) => tf.clipByValue(tf.leakyRelu(x, alpha), floor, FLOAT32_MAX));
         break;
       }
       case 'MaxPooling2D':
@@ -70,7 +116,8 @@ export function compileFusedForward(model: tfl.LayersModel, options: { readonly 
         break;
       }
       case 'Reshape': {
-        const target = config.targetShape as number[];
+        // A free dimension is saved as null (Keras' -1).
+        const target = (config.targetShape as (number | null)[]).map((d) => d ?? -1);
         steps.push((x) => tf.reshape(x, [x.shape[0], ...target]));
         break;
       }

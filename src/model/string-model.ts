@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { normalizeToReference } from './input';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { SpeechEncoder } from './encoder';
+import { compileFusedForward, type FusedForward } from './fused-forward';
+import { type EncoderSource, loadHeadModel } from './head-model';
 import { DIGIT_LABELS, OTHER_LABEL } from './labels';
 import { checkModelMetadata, ModelLoadError, type ModelMetadata } from './metadata';
-import { loadLayersModelNamed } from './load-layers';
 
 /** Label of the CTC blank, the string model's last output. */
 export const BLANK_LABEL = 'blank';
@@ -11,35 +12,36 @@ export const BLANK_LABEL = 'blank';
 /** The string model's outputs: the ten digits, a filler token for any other word, the blank. */
 export const STRING_MODEL_LABELS: readonly string[] = Object.freeze([...DIGIT_LABELS, OTHER_LABEL, BLANK_LABEL]);
 
-/** Metadata of the string model: the word model's, plus how its output frames map to input frames. */
+/** Metadata of the string head: a head's, plus the context its outputs read. */
 export interface StringModelMetadata extends ModelMetadata {
-  /** `'ctc'`: outputs are per-frame posteriors over the digits and a blank (last). */
+  /** `'ctc'`: outputs are per-step posteriors over the digits, "other" and a blank (last). */
   readonly decoder: 'ctc';
-  /** Input frames (10 ms) per output frame: 4 → one output every 40 ms. */
-  readonly frameStride: number;
   /**
-   * Input frames on each side of an output frame that its value depends on (half the receptive
-   * field, rounded up to a multiple of `frameStride`): the reader's context at window edges.
+   * Embedding steps on each side of an output step that its value depends on: the head's
+   * convolutions are `valid`, so `steps` embeddings give `steps − 2·contextSteps` outputs.
    */
-  readonly contextFrames: number;
+  readonly contextSteps: number;
 }
 
 /**
- * The digit-string model: a fully convolutional network over the log-mel frames of a run of
- * speech that outputs, every `frameStride` frames, CTC posteriors (Graves et al. 2006) over the
- * ten digits, "other" (a filler token: any word that is not a digit) and the blank. Input
- * `[frames, melBins]` normalised log-mel (any `frames`, a multiple of `frameStride`); output
- * `[frames / frameStride, 12]` softmax probabilities.
+ * The digit-string model: a small fully convolutional head over the speech encoder's embeddings
+ * of a run of speech that outputs, for each 80 ms step, CTC posteriors (Graves et al. 2006) over
+ * the ten digits, "other" (a filler token: any word that is not a digit) and the blank. Input
+ * `[steps, 96]` embeddings; output `[steps − 2·contextSteps, 12]` softmax probabilities.
  */
 export class StringModel {
   readonly model: tfl.LayersModel;
   readonly metadata: StringModelMetadata;
   readonly source: string;
+  readonly encoder: SpeechEncoder;
+  private readonly forward: FusedForward;
 
-  private constructor(model: tfl.LayersModel, metadata: StringModelMetadata, source: string) {
+  private constructor(model: tfl.LayersModel, metadata: StringModelMetadata, source: string, encoder: SpeechEncoder) {
     this.model = model;
     this.metadata = metadata;
     this.source = source;
+    this.encoder = encoder;
+    this.forward = compileFusedForward(model);
   }
 
   /** Output classes: the ten digits, "other", then the blank. */
@@ -58,55 +60,55 @@ export class StringModel {
   }
 
   /**
-   * Loads a string model from a URL (browser) or a `tf.io.IOHandler` (Node: `node-io.ts`).
+   * Loads a string head from a URL (browser) or a `tf.io.IOHandler` (Node: `node-io.ts`) with
+   * the encoder its metadata names.
    *
    * @throws ModelLoadError if the files are missing or malformed, the model is not a CTC digit
-   *   model, or its input does not take its metadata's mel bins
+   *   head, or its encoder cannot be loaded or is another one
    */
-  static async load(source: string | tf.io.IOHandler, sourceName: string = typeof source === 'string' ? source : 'string model'): Promise<StringModel> {
-    const model = await loadLayersModelNamed(source, sourceName);
+  static async load(source: string | tf.io.IOHandler, encoders: EncoderSource, sourceName: string = typeof source === 'string' ? source : 'string model'): Promise<StringModel> {
+    const { model, encoder } = await loadHeadModel(source, sourceName, encoders);
     try {
       const metadata = checkModelMetadata(model.getUserDefinedMetadata(), sourceName) as StringModelMetadata;
-      const expectedLabels = STRING_MODEL_LABELS;
-      if (metadata.decoder !== 'ctc' || !(metadata.frameStride > 0) || !(metadata.contextFrames >= 0)) {
-        throw new ModelLoadError(sourceName, 'not a CTC string model (metadata decoder/frameStride/contextFrames missing): a word model given as the string model?');
+      if (metadata.decoder !== 'ctc' || !(Number.isInteger(metadata.contextSteps) && metadata.contextSteps >= 0)) {
+        throw new ModelLoadError(sourceName, 'not a CTC string model (metadata decoder/contextSteps missing): a word model given as the string model?');
       }
-      if (metadata.labels.join() !== expectedLabels.join()) {
-        throw new ModelLoadError(sourceName, `labels [${metadata.labels.join(', ')}] are not [${expectedLabels.join(', ')}]`);
+      if (metadata.labels.join() !== STRING_MODEL_LABELS.join()) {
+        throw new ModelLoadError(sourceName, `labels [${metadata.labels.join(', ')}] are not [${STRING_MODEL_LABELS.join(', ')}]`);
       }
       const shape = model.inputs[0].shape;
-      if (shape.length !== 3 || shape[2] !== metadata.frontend.melBins) {
-        throw new ModelLoadError(sourceName, `input shape [${shape.join(', ')}] is not [batch, frames, ${metadata.frontend.melBins}] (its metadata's mel bins)`);
+      if (shape.length !== 3 || shape[2] !== encoder.embeddingSize) {
+        throw new ModelLoadError(sourceName, `input shape [${shape.join(', ')}] is not [batch, steps, ${encoder.embeddingSize}] (its encoder's embedding)`);
       }
-      return new StringModel(model, metadata, sourceName);
+      return new StringModel(model, metadata, sourceName, encoder);
     } catch (error) {
       model.dispose();
       throw error;
     }
   }
 
-  /**
-   * CTC posteriors of a stretch of frames.
-   *
-   * @param features `[frames, melBins]` row-major ln(mel) values
-   * @param reference ln(mel) value the normalisation maps to 1 (the loudest frame of the run so far)
-   * @returns `[frames / frameStride, classes]` row-major softmax probabilities
-   * @throws RangeError if `features` is not a whole number of `frameStride`-frame blocks
-   */
-  posteriors(features: Float32Array, reference: number): Float32Array {
-    const { melBins } = this.metadata.frontend;
-    const frames = features.length / melBins;
-    if (!Number.isInteger(frames) || frames % this.metadata.frameStride !== 0 || frames === 0) {
-      throw new RangeError(`StringModel.posteriors: expected a multiple of ${this.metadata.frameStride} frames of ${melBins} values, got ${features.length} values`);
-    }
-    const input = normalizeToReference(features, reference, this.metadata.normalization);
-    return tf.tidy(() => {
-      const logits = this.model.predict(tf.tensor3d(input, [1, frames, melBins])) as tf.Tensor;
-      return tf.softmax(logits).dataSync() as Float32Array;
-    });
+  /** Steps on each side of an output that it reads. */
+  get contextSteps(): number {
+    return this.metadata.contextSteps;
   }
 
-  /** Releases the model's tensors. */
+  /**
+   * CTC posteriors of a stretch of embeddings.
+   *
+   * @param steps `[count, embeddingSize]` row-major embeddings, count > 2·contextSteps
+   * @returns `[count − 2·contextSteps, classes]` row-major softmax probabilities
+   * @throws RangeError if `steps` is not a whole number of embeddings or too short
+   */
+  posteriors(steps: Float32Array): Float32Array {
+    const size = this.encoder.embeddingSize;
+    const count = steps.length / size;
+    if (!Number.isInteger(count) || count <= 2 * this.contextSteps) {
+      throw new RangeError(`StringModel.posteriors: expected more than ${2 * this.contextSteps} embeddings of ${size} values, got ${steps.length} values`);
+    }
+    return tf.tidy(() => tf.softmax(this.forward(tf.tensor3d(steps, [1, count, size]))).dataSync() as Float32Array);
+  }
+
+  /** Releases the head's tensors (the encoder is shared: its owner disposes it). */
   dispose(): void {
     this.model.dispose();
   }

@@ -1,6 +1,6 @@
-import { hopMs } from '../frontend/config';
+import { DEFAULT_FRONTEND_CONFIG, hopMs } from '../frontend/config';
 import type { DigitClassifier } from '../model/classifier';
-import { DIGIT_LABELS } from '../model/labels';
+import { DIGIT_LABELS, OTHER_LABEL } from '../model/labels';
 import { configDifferences, ModelLoadError } from '../model/metadata';
 import { DEFAULT_GATE_CONFIG } from '../vad/gate';
 import { readWords } from './segmentation';
@@ -59,16 +59,17 @@ export interface RecognizerModels {
   /** The word model: one word per window, ten digits and "other". */
   readonly word: DigitClassifier;
   /** The CTC string model; null reads every run of speech word by word (the word model only). */
-  readonly strings: CtcModel | null;
+  readonly strings: (CtcModel & { readonly metadata: { readonly frontend: PipelineConfig['frontend'] }; readonly encoder: DigitClassifier['encoder'] }) | null;
 }
 
 /**
- * The pipeline the models need, from their metadata: the word model's frontend (sample rate,
- * FFT size, hop length, mel bins…) and window, with the default VAD gate. A model trained with
- * other features thus gets the features it was trained on.
+ * The pipeline the models need, from their metadata: the gate on the product's frontend
+ * (`DEFAULT_FRONTEND_CONFIG`) with the default VAD gate, and the models' features from their
+ * encoder's frontend, cut into the word head's window. A head trained with other features thus
+ * gets the features it was trained on.
  *
- * @throws ModelLoadError naming the string model when it was trained for another frontend than
- *   the word model (one pipeline feeds both)
+ * @throws ModelLoadError naming the string model when it reads another encoder or frontend than
+ *   the word model (one pipeline and one encoder feed both)
  */
 export function pipelineConfigFor(models: RecognizerModels): PipelineConfig {
   const { frontend, window } = models.word.metadata;
@@ -77,8 +78,14 @@ export function pipelineConfigFor(models: RecognizerModels): PipelineConfig {
     // Every setting the string model states must be the word model's.
     const wrong = configDifferences(frontend, stated, 'word model', 'string model');
     if (wrong.length > 0) throw new ModelLoadError(models.strings.source, `trained for other features than the word model (${wrong.join('; ')})`);
+    if (models.strings.encoder !== models.word.encoder) {
+      throw new ModelLoadError(
+        models.strings.source,
+        `reads encoder ${models.strings.encoder.fingerprint}, the word model ${models.word.encoder.fingerprint}: both heads must share one encoder`,
+      );
+    }
   }
-  return { frontend, gate: DEFAULT_GATE_CONFIG, window };
+  return { frontend: DEFAULT_FRONTEND_CONFIG, gate: DEFAULT_GATE_CONFIG, window, modelFrontend: frontend };
 }
 
 /**
@@ -126,6 +133,23 @@ function isString(run: OpenRun, ended: boolean): boolean {
 }
 
 /**
+ * Words that are not digits (the string head's "other" tokens) that make a run running speech —
+ * a sentence, not a word or a string — when they are also at least twice its sure digits:
+ * nothing in it is reported (its windows are `rejected`). Read word by word, a sentence's words
+ * are each a chance of a false digit ("to", "for", and near-misses the word head is unsure of),
+ * and the string head itself hears a stray digit in one sentence in five. The price: a digit said
+ * inside a sentence of three words or more ("my number is seven") is not reported; said alone,
+ * with a word ("seven please") or as a string, it is.
+ */
+export const RUNNING_SPEECH_OTHERS = 3;
+
+/** Whether an ended run is running speech ({@link RUNNING_SPEECH_OTHERS}). */
+function isRunningSpeech(run: OpenRun): boolean {
+  const sure = run.digits.filter((d) => d.confidence >= STRING_DIGIT_CONFIDENCE).length;
+  return run.others >= RUNNING_SPEECH_OTHERS && run.others >= 2 * sure;
+}
+
+/**
  * Sure digits, and no other word yet, that make an open run a string before it ends: its digits
  * are then reported at once and every later one as soon as it is final. Fewer could still be
  * outnumbered by the words that follow — sentences where the string model hears three digits in
@@ -153,8 +177,10 @@ interface OpenRun {
  * string: those digits are reported at once, and every later digit as soon as it is final. A
  * run that ends with at least {@link STRING_MIN_DIGITS} such digits (both ≥
  * {@link STRING_PAIR_CONFIDENCE} when there are two), at least twice as many as its other words,
- * is a string too, reported when it ends. Any other run is read word by word by the word model
- * (`readWords`), as without a string model.
+ * is a string too, reported when it ends. A run in which the string model heard
+ * {@link RUNNING_SPEECH_OTHERS} other words or more, at least twice its sure digits, is running
+ * speech, and reports nothing. Any other run is read word by word by the word model (`readWords`), as without a
+ * string model.
  * Reported digits are those of confidence ≥ the threshold; the rest are `rejected`.
  */
 export class StreamingRecognizer {
@@ -177,19 +203,19 @@ export class StreamingRecognizer {
   constructor(models: RecognizerModels, inputSampleRate: number, options: RecognizerOptions = {}) {
     this.classifier = models.word;
     this.confidenceThreshold = options.confidenceThreshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
-    this.reader = models.strings ? new StringReader(models.strings, DEFAULT_STRING_READER_CONFIG) : null;
-    const reader = this.reader;
+    const strings = models.strings;
     this.pipeline = new StreamingPipeline(
       inputSampleRate,
       pipelineConfigFor(models),
       undefined,
-      reader
+      strings
         ? {
-            frame: (logMel, index, events, windows) => this.onFrame(reader.push(logMel, index, events), windows),
-            end: (_events, windows) => this.onFrame(reader.end(), windows),
+            frame: (logMel, index, events, windows) => this.onFrame(this.reader!.push(logMel, index, events), windows),
+            end: (_events, windows) => this.onFrame(this.reader!.end(), windows),
           }
         : undefined,
     );
+    this.reader = strings ? new StringReader(strings, this.pipeline.silenceFrame, DEFAULT_STRING_READER_CONFIG) : null;
     this.frameMs = hopMs(this.pipeline.config.frontend);
   }
 
@@ -238,6 +264,7 @@ export class StreamingRecognizer {
         run.windows.push(...left.filter((w) => w.segment.startFrame < event.endFrame));
         left = left.filter((w) => w.segment.startFrame >= event.endFrame);
         if (!run.asString && isString(run, true)) this.readAsString(run);
+        else if (!run.asString && isRunningSpeech(run)) this.rejectRun(run);
         else if (!run.asString) this.readWordByWord(run.windows);
       }
     }
@@ -264,6 +291,11 @@ export class StreamingRecognizer {
     const endMs = d.endFrame * this.frameMs;
     if (d.confidence < this.threshold) this.rejected.push({ label: DIGIT_LABELS[d.digit], confidence: d.confidence, startMs, endMs });
     else this.detections.push({ digit: d.digit, confidence: d.confidence, probabilities: d.posteriors, startMs, endMs, source: 'string' });
+  }
+
+  /** A run of running speech: each of its windows is rejected as "other", unread by the word head (confidence 0). */
+  private rejectRun(run: OpenRun): void {
+    for (const w of run.windows) this.rejected.push({ label: OTHER_LABEL, confidence: 0, startMs: w.startMs, endMs: w.endMs });
   }
 
   private readWordByWord(windows: readonly UtteranceWindow[]): void {

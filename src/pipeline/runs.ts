@@ -8,6 +8,11 @@ export interface RunConfig {
   readonly postRollFrames: number;
   /** Longest run whose frames are kept, frames; a longer run is ended as incomplete (no digit string is this long). */
   readonly maxRunFrames: number;
+  /**
+   * Frames before the run's start kept with it as context (the speech encoder reads 760 ms
+   * back from each embedding); frames before the stream start are the silence frame. Default 0.
+   */
+  readonly leadFrames?: number;
 }
 
 /** What a frame did to the run in progress. */
@@ -20,7 +25,10 @@ export type RunEvent =
       readonly endFrame: number;
       /** False when the run outgrew `maxRunFrames` or the gate dropped it as noise. */
       readonly complete: boolean;
-      /** The run's ln(mel) frames, `[endFrame − startFrame, melBins]` (at most `maxRunFrames`). */
+      /**
+       * The run's log-mel frames after `leadFrames` frames of context before it,
+       * `[leadFrames + endFrame − startFrame, melBins]` (at most `leadFrames + maxRunFrames`).
+       */
       readonly frames: Float32Array;
     };
 
@@ -31,12 +39,15 @@ const RECENT_FRAMES = 256;
  * A run of speech: gate segments that follow each other at once (the gate closed one at a pause
  * or a dip of a long run of words and went on), from the first segment's start less the
  * pre-roll to the last one's end plus the post-roll. A digit string said in one breath is one
- * run; the string reader reads each run as a whole. Keeps the run's ln(mel) frames.
+ * run; the string reader reads each run as a whole. Keeps the run's log-mel frames, after
+ * `leadFrames` of context.
  */
 export class RunTracker {
   private readonly recent: Float32Array;
   private readonly frames: Float32Array;
+  private readonly lead: number;
   private start = -1;
+  /** Frames held: the lead, then the run's. */
   private length = 0;
   private lastSegmentEnd = -1;
   private incomplete = false;
@@ -44,14 +55,19 @@ export class RunTracker {
 
   /**
    * @param melBins values per frame
+   * @param silenceFrame `[melBins]` frame read before the stream start (zeros by default)
+   * @throws RangeError when the lead reaches further back than the frames kept before a run
    */
   constructor(
     private readonly melBins: number,
     readonly config: RunConfig,
+    private readonly silenceFrame: Float32Array = new Float32Array(melBins),
   ) {
+    this.lead = config.leadFrames ?? 0;
+    if (this.lead + config.preRollFrames >= RECENT_FRAMES) throw new RangeError(`RunTracker: leadFrames + preRollFrames must be below ${RECENT_FRAMES}`);
     this.recent = new Float32Array(RECENT_FRAMES * melBins);
-    // Allocated once (128 KB by default): no growth while listening (the soak test watches the heap).
-    this.frames = new Float32Array(config.maxRunFrames * melBins);
+    // Allocated once (≈ 130 KB by default): no growth while listening (the soak test watches the heap).
+    this.frames = new Float32Array((this.lead + config.maxRunFrames) * melBins);
   }
 
   /** True while a run is open. */
@@ -64,12 +80,17 @@ export class RunTracker {
     return this.start;
   }
 
-  /** Frames of the open run so far. */
+  /** Frames of the open run so far (without the lead). */
   get frameCount(): number {
-    return this.length;
+    return this.length - this.lead;
   }
 
-  /** The open run's frames so far, `[frameCount, melBins]` ln(mel) (a view: valid until the next push). */
+  /** Frames of context before each run. */
+  get leadFrames(): number {
+    return this.lead;
+  }
+
+  /** The open run's lead and frames so far, `[leadFrames + frameCount, melBins]` (a view: valid until the next push). */
   get runFrames(): Float32Array {
     return this.frames.subarray(0, this.length * this.melBins);
   }
@@ -114,17 +135,20 @@ export class RunTracker {
   }
 
   private begin(startFrame: number, index: number, out: RunEvent[]): void {
-    const start = Math.max(startFrame - this.config.preRollFrames, this.lastRunEnd, index - RECENT_FRAMES + 1, 0);
+    const start = Math.max(startFrame - this.config.preRollFrames, this.lastRunEnd, index - RECENT_FRAMES + 1 + this.lead, 0);
     this.start = start;
     this.length = 0;
     this.lastSegmentEnd = -1;
     this.incomplete = false;
-    for (let f = start; f <= index; f++) this.append(this.recent.subarray((f % RECENT_FRAMES) * this.melBins, ((f % RECENT_FRAMES) + 1) * this.melBins));
+    // The lead may reach into the previous run (context) or before the stream (silence).
+    for (let f = start - this.lead; f <= index; f++) {
+      this.append(f < 0 ? this.silenceFrame : this.recent.subarray((f % RECENT_FRAMES) * this.melBins, ((f % RECENT_FRAMES) + 1) * this.melBins));
+    }
     out.push({ type: 'run-start', startFrame: start });
   }
 
   private append(logMel: Float32Array): void {
-    if (this.length >= this.config.maxRunFrames) {
+    if (this.length >= this.lead + this.config.maxRunFrames) {
       this.incomplete = true;
       return;
     }
@@ -138,7 +162,7 @@ export class RunTracker {
    * may reach further, and a reader has read them already — the next run starts after them.
    */
   private finish(out: RunEvent[]): void {
-    const end = this.start + this.length;
+    const end = this.start + this.length - this.lead;
     out.push({ type: 'run-end', startFrame: this.start, endFrame: end, complete: !this.incomplete, frames: this.frames.slice(0, this.length * this.melBins) });
     this.lastRunEnd = end;
     this.start = -1;

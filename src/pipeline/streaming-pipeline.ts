@@ -6,7 +6,7 @@ import { DEFAULT_WINDOW_CONFIG, FrameHistory, type WindowConfig, windowStartFram
 
 /** One utterance found by the gate, cut to the model's fixed window. */
 export interface UtteranceWindow {
-  /** Log-mel features, row-major `[frames, melBins]` (98 × 40 by default). */
+  /** Log-mel features of the model frontend, row-major `[frames, melBins]`. */
   readonly features: Float32Array;
   readonly frames: number;
   readonly melBins: number;
@@ -70,7 +70,7 @@ export interface PipelineStep {
  */
 export interface FrameListener {
   /**
-   * @param logMel the frame's ln(mel) values, `[melBins]`
+   * @param logMel the frame's log-mel values of the model frontend, `[melBins]`
    * @param index frame index since the stream start (10 ms each)
    * @param events what the frame did to the gate
    * @param windows the utterance windows those events closed
@@ -82,9 +82,17 @@ export interface FrameListener {
 
 /** Configuration of the whole streaming path; every part has product defaults. */
 export interface PipelineConfig {
+  /** The frontend the VAD gate reads (its energies and mel bands); also the models' unless `modelFrontend` is set. */
   readonly frontend: FrontendConfig;
   readonly gate: GateConfig;
   readonly window: WindowConfig;
+  /**
+   * The log-mel the models read, when it is not the gate's: a second configuration of the same
+   * frontend over the same 16 kHz samples (the speech encoder's `ENCODER_FRONTEND_CONFIG`). Its
+   * frames are the gate's frames (same sample rate, window and hop): windows and the frame
+   * listener get them.
+   */
+  readonly modelFrontend?: FrontendConfig;
 }
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = Object.freeze({
@@ -106,6 +114,8 @@ export class StreamingPipeline {
   readonly config: PipelineConfig;
   private readonly resampler: StreamingResampler;
   private readonly frontend: StreamingLogMel;
+  /** The models' frontend, when it is not the gate's. */
+  private readonly modelFrontend: StreamingLogMel | null;
   private readonly gate: VoiceActivityGate;
   private readonly history: FrameHistory;
   private readonly frameMs: number;
@@ -132,11 +142,27 @@ export class StreamingPipeline {
     this.config = config;
     this.resampler = new StreamingResampler(this.inputSampleRate, config.frontend.sampleRate, productKernel(this.inputSampleRate, config.frontend.sampleRate));
     this.frontend = new StreamingLogMel(config.frontend, frontendOptions);
+    const model = config.modelFrontend;
+    if (model && (model.sampleRate !== config.frontend.sampleRate || model.windowLength !== config.frontend.windowLength || model.hopLength !== config.frontend.hopLength)) {
+      throw new RangeError('StreamingPipeline: the model frontend must frame the audio as the gate frontend does (sample rate, window and hop length)');
+    }
+    this.modelFrontend = model ? new StreamingLogMel(model, frontendOptions) : null;
+    const features = this.modelFrontend ?? this.frontend;
     this.gate = new VoiceActivityGate(config.gate);
     const capacity = config.window.windowFrames + config.gate.maxSpeechFrames + config.gate.hangoverFrames + 8;
-    this.history = new FrameHistory(config.frontend.melBins, capacity, this.frontend.silenceFrame());
+    this.history = new FrameHistory(features.config.melBins, capacity, features.silenceFrame());
     this.frameMs = hopMs(config.frontend);
-    this.silence = this.frontend.silenceFrame();
+    this.silence = features.silenceFrame();
+  }
+
+  /** The model frontend's frame of digital silence, `[melBins]` (a copy). */
+  get silenceFrame(): Float32Array {
+    return this.silence.slice();
+  }
+
+  /** The frontend configuration of the frames models read: `modelFrontend`, else the gate's. */
+  get featureConfig(): FrontendConfig {
+    return this.config.modelFrontend ?? this.config.frontend;
   }
 
   /** Feeds `samples` (mono, at `inputSampleRate`, nominally [-1, 1]). */
@@ -163,14 +189,18 @@ export class StreamingPipeline {
   private process(samples16k: Float32Array, final: boolean): PipelineStep {
     const windows: UtteranceWindow[] = [];
     let levelDb = -120;
-    for (const frame of this.frontend.push(samples16k)) {
-      this.history.push(frame.logMel);
+    const frames = this.frontend.push(samples16k);
+    // Same framing: the model frontend completes exactly these frames.
+    const modelFrames = this.modelFrontend?.push(samples16k) ?? frames;
+    frames.forEach((frame, i) => {
+      const features = modelFrames[i].logMel;
+      this.history.push(features);
       levelDb = Math.max(levelDb, frame.energyDb);
       const index = this.gate.frames;
       const events = this.gate.push(frame.energyDb, frame.logMel);
       const cut = this.cutEnded(events, windows);
-      this.listener?.frame(frame.logMel, index, events, cut);
-    }
+      this.listener?.frame(features, index, events, cut);
+    });
     if (final) {
       const events = this.gate.flush();
       this.listener?.end(events, this.cutEnded(events, windows));
@@ -235,7 +265,8 @@ export class StreamingPipeline {
    */
   private cutRange(range: FrameRange, previousEnd: number, nextStart: number): Omit<UtteranceWindow, 'parts'> {
     const { windowFrames, preRollFrames } = this.config.window;
-    const { hopLength, windowLength, sampleRate, melBins } = this.config.frontend;
+    const { hopLength, windowLength, sampleRate } = this.config.frontend;
+    const { melBins } = this.featureConfig;
     const start = windowStartFrame(range, this.config.window);
     // The post-roll may reach past the newest frame only when other speech follows at once
     // (a segment closed at a pause), and those frames are masked: read them as silence.

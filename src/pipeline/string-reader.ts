@@ -1,5 +1,3 @@
-import type { FrontendConfig } from '../frontend/config';
-import { maxOf } from '../model/input';
 import type { GateEvent } from '../vad/gate';
 import { type CtcDigit, GreedyCtcDecoder } from './ctc-decoder';
 import { type RunConfig, type RunEvent, RunTracker } from './runs';
@@ -10,11 +8,11 @@ export interface StringDigit {
   readonly digit: number;
   /** Highest CTC posterior of the digit, 0–1. */
   readonly confidence: number;
-  /** First frame of the output frames where the model emitted it (the CTC spike, inside the word). */
+  /** First frame of the steps where the model emitted it (the CTC spike, inside the word). */
   readonly startFrame: number;
   /** One past the last of those frames. */
   readonly endFrame: number;
-  /** The string model's posteriors (ten digits, blank) at the digit's most confident frame. */
+  /** The string model's posteriors (ten digits, other, blank) at the digit's most confident step. */
   readonly posteriors: number[];
 }
 
@@ -27,78 +25,138 @@ export type StringReaderEvent =
   | { readonly type: 'other'; readonly word: StringDigit }
   | { readonly type: 'run-end'; readonly startFrame: number; readonly endFrame: number; readonly complete: boolean };
 
+/** The speech encoder as the reader needs it (see `SpeechEncoder`). */
+export interface StepEncoder {
+  /** Frames one embedding reads (76) and frames between embeddings (8). */
+  readonly contextFrames: number;
+  readonly stepFrames: number;
+  readonly embeddingSize: number;
+  /** `[steps, embeddingSize]` embeddings of `[frames, melBins]` log-mel (steps = ⌊(frames − context) / step⌋ + 1). */
+  encode(frames: Float32Array): Float32Array;
+}
+
 /** The string model as the reader needs it (see `StringModel`). */
 export interface CtcModel {
-  /** How output frames map to input frames, and the frontend it was trained with (at least its mel bins). */
-  readonly metadata: { readonly frameStride: number; readonly contextFrames: number; readonly frontend: Partial<FrontendConfig> & { readonly melBins: number } };
+  /** The encoder whose embeddings it reads. */
+  readonly encoder: StepEncoder;
+  /** Embedding steps on each side of an output it reads (its convolutions are valid). */
+  readonly contextSteps: number;
   /** URL or path of the model, for errors. */
   readonly source: string;
   /** Index of the blank output (the last). */
   readonly blank: number;
   /** Index of the "other" output (a word that is not a digit); the digits are 0–9. */
   readonly other: number;
-  /** `[frames / frameStride, classes]` posteriors of `[frames, melBins]` ln(mel) frames normalised to `reference`. */
-  posteriors(features: Float32Array, reference: number): Float32Array;
+  /** `[steps − 2·contextSteps, classes]` posteriors of `[steps, embeddingSize]` embeddings. */
+  posteriors(steps: Float32Array): Float32Array;
   /** Releases the model's tensors. */
   dispose(): void;
 }
 
+/** What places a run's embeddings: the encoder's context and step, and the head's context in steps. */
+export interface RunGrid {
+  readonly encoder: { readonly contextFrames: number; readonly stepFrames: number };
+  readonly contextSteps: number;
+}
+
 /** Tunables of {@link StringReader}. */
-export interface StringReaderConfig extends RunConfig {
+export interface StringReaderConfig extends Omit<RunConfig, 'leadFrames'> {
   /**
-   * Frames between two model runs while a run of speech is open (10 ms each): the reader
-   * computes this many new output frames each time. Smaller is sooner, at more compute (each
-   * run re-reads `contextFrames` on both sides).
+   * Embedding steps computed at a time while a run of speech is open (80 ms each): one encoder
+   * pass reads `hopSteps` new steps with the 68 frames of context before them. Smaller is
+   * sooner, at more compute (the context is read again each time).
    */
-  readonly hopFrames: number;
+  readonly hopSteps: number;
 }
 
 /**
- * Default reader: model runs every 160 ms, runs of speech of up to 8 s (an 11-digit phone number
- * said slowly takes 5–6 s), the window's pre-roll (5 frames) and post-roll (10).
+ * Default reader: encoder passes every 160 ms (2 steps), runs of speech of up to 8 s (an 11-digit
+ * phone number said slowly takes 5–6 s), the window's pre-roll (5 frames) and post-roll (10).
  */
-export const DEFAULT_STRING_READER_CONFIG: StringReaderConfig = Object.freeze({ hopFrames: 16, maxRunFrames: 800, preRollFrames: 5, postRollFrames: 10 });
-
-/** ln(mel) value of the padding after a run's last frame: below any floor, normalised to the minimum. */
-const PAD_LN_MEL = -1e3;
+export const DEFAULT_STRING_READER_CONFIG: StringReaderConfig = Object.freeze({ hopSteps: 2, maxRunFrames: 800, preRollFrames: 5, postRollFrames: 10 });
 
 /**
- * The streaming string reader: reads every run of speech ({@link RunTracker}) with the CTC
- * string model as it is spoken and emits each digit as soon as it is final.
+ * Frames of context the reader keeps before a run: the first embedding it reads is the one
+ * `contextSteps` steps before the run's first, and it reads `contextFrames` frames back.
+ */
+export function runLeadFrames(model: RunGrid): number {
+  const { contextFrames, stepFrames } = model.encoder;
+  return contextFrames - stepFrames + model.contextSteps * stepFrames;
+}
+
+/**
+ * Output steps of a run of `runFrames` frames: every 8 frames of it, the last one reaching past
+ * its end (read with the silence after it).
+ */
+export function runOutputSteps(runFrames: number, stepFrames: number): number {
+  return Math.ceil(runFrames / stepFrames);
+}
+
+/**
+ * The frames the encoder reads for a whole run at once: the lead (context before the run), the
+ * run, then silence frames up to the end of the last step the last output reads. The reader
+ * computes the same embeddings step by step as the run is spoken (tested equal); the trainer
+ * makes its examples with this.
  *
- * While a run is open, every `hopFrames` frames it runs the model on the newest stretch — the
- * next `hopFrames` frames plus `contextFrames` of context on each side, normalised against the
- * loudest frame of the run so far — and decodes the output frames whose context is complete
- * (greedy CTC). A digit is final once an output frame after it shows a blank or another digit.
- * When the run ends it reads the rest, with the frames after the run's end as silence. Each
- * output frame is computed once: the cost per second of speech is about
- * (hopFrames + 2 · contextFrames) / hopFrames model frames per frame.
+ * @param frames `[leadFrames + runFrames, melBins]`, as a `RunTracker` holds them
+ * @param silenceFrame `[melBins]` the frontend's frame of digital silence
+ * @returns `[frames, melBins]` with `(outputs + 2·contextSteps)` embeddings in them
+ */
+export function wholeRunFrames(frames: Float32Array, leadFrames: number, silenceFrame: Float32Array, model: RunGrid): Float32Array {
+  const melBins = silenceFrame.length;
+  const held = frames.length / melBins;
+  const { stepFrames } = model.encoder;
+  const outputs = runOutputSteps(held - leadFrames, stepFrames);
+  const total = leadFrames + (outputs + model.contextSteps) * stepFrames;
+  const out = new Float32Array(total * melBins);
+  out.set(frames.subarray(0, Math.min(held, total) * melBins));
+  for (let f = held; f < total; f++) out.set(silenceFrame, f * melBins);
+  return out;
+}
+
+/**
+ * The streaming string reader: reads every run of speech ({@link RunTracker}) with the speech
+ * encoder and the CTC string head as it is spoken, and emits each digit as soon as it is final.
  *
- * @throws RangeError (constructor) when `hopFrames` or `contextFrames` is not a multiple of the model's frame stride
+ * Embeddings are computed on the run's own grid: step s ends 8·(s + 1) frames after the run's
+ * start and reads the 76 frames before that — the first, s = −contextSteps, reads the frames of
+ * the lead (context before the run, silence before the stream). While the run is open, every
+ * `hopSteps` steps the encoder runs once on the new steps' frames; an output step is read by the
+ * head once the `contextSteps` steps after it exist, and decoded (greedy CTC). A digit is final
+ * once an output after it shows a blank or another digit. When the run ends, the rest is read
+ * with silence frames after its end ({@link wholeRunFrames}). Each embedding is computed once.
+ *
+ * @throws RangeError (constructor) for a `hopSteps` below 1
  */
 export class StringReader {
   private readonly runs: RunTracker;
-  private readonly stride: number;
-  private readonly context: number;
-  private readonly melBins: number;
+  private readonly lead: number;
+  private readonly stepFrames: number;
+  private readonly size: number;
   private decoder: GreedyCtcDecoder;
-  /** Output frames of the open run decoded so far. */
+  /** Embeddings of the open run computed so far (from step −contextSteps), `[computed, size]`. */
+  private readonly steps: Float32Array;
+  private computed = 0;
+  /** Output steps of the open run decoded so far. */
   private decoded = 0;
-  /** Loudest ln(mel) value of the open run so far, and the frames it covers. */
-  private reference = -Infinity;
-  private referenceFrames = 0;
 
+  /**
+   * @param silenceFrame `[melBins]` the model frontend's frame of digital silence
+   */
   constructor(
     private readonly model: CtcModel,
+    private readonly silenceFrame: Float32Array,
     readonly config: StringReaderConfig = DEFAULT_STRING_READER_CONFIG,
   ) {
-    this.stride = model.metadata.frameStride;
-    this.context = model.metadata.contextFrames;
-    this.melBins = model.metadata.frontend.melBins;
-    if (config.hopFrames % this.stride !== 0 || this.context % this.stride !== 0 || config.hopFrames <= 0) {
-      throw new RangeError(`StringReader: hopFrames (${config.hopFrames}) and the model's contextFrames (${this.context}) must be multiples of its frame stride ${this.stride}`);
-    }
-    this.runs = new RunTracker(this.melBins, config);
+    if (!(Number.isInteger(config.hopSteps) && config.hopSteps >= 1)) throw new RangeError(`StringReader: hopSteps must be a positive integer, got ${config.hopSteps}`);
+    const { encoder } = model;
+    this.lead = runLeadFrames(model);
+    this.stepFrames = encoder.stepFrames;
+    this.size = encoder.embeddingSize;
+    this.runs = new RunTracker(silenceFrame.length, { ...config, leadFrames: this.lead }, silenceFrame);
+    const maxSteps = runOutputSteps(config.maxRunFrames, this.stepFrames) + 2 * model.contextSteps;
+    // Allocated once: no growth while listening.
+    this.steps = new Float32Array(maxSteps * this.size);
     this.decoder = new GreedyCtcDecoder(model.blank);
   }
 
@@ -110,7 +168,7 @@ export class StringReader {
   /**
    * Feeds one frame and the gate's events for it (a `FrameListener` of the pipeline calls this).
    *
-   * @param logMel `[melBins]` ln(mel) values (copied)
+   * @param logMel `[melBins]` log-mel of the model frontend (copied)
    */
   push(logMel: Float32Array, index: number, events: readonly GateEvent[]): StringReaderEvent[] {
     const out: StringReaderEvent[] = [];
@@ -130,9 +188,8 @@ export class StringReader {
     for (const event of events) {
       if (event.type === 'run-start') {
         this.decoder = new GreedyCtcDecoder(this.model.blank);
+        this.computed = 0;
         this.decoded = 0;
-        this.reference = -Infinity;
-        this.referenceFrames = 0;
         out.push(event);
       } else {
         this.readRest(event.frames, event.startFrame, out);
@@ -141,53 +198,55 @@ export class StringReader {
     }
   }
 
-  /** Reads every hop whose right context the open run already holds. */
+  /** Computes the steps whose frames the open run holds, `hopSteps` at a time, and decodes what they complete. */
   private readReady(out: StringReaderEvent[]): void {
-    const { hopFrames } = this.config;
     const frames = this.runs.runFrames;
-    const available = this.runs.frameCount;
-    while (available >= this.decoded * this.stride + hopFrames + this.context) {
-      const from = this.decoded * this.stride;
-      this.read(frames, from, from + hopFrames, from + hopFrames + this.context, this.runs.startFrame, out);
-    }
+    const held = frames.length / this.silenceFrame.length;
+    const { hopSteps } = this.config;
+    // Step −C + k ends at frame lead − C·step + step·(k + 1) of the held frames.
+    const firstEnd = this.lead - this.model.contextSteps * this.stepFrames + this.stepFrames;
+    const ready = held < firstEnd ? 0 : Math.floor((held - firstEnd) / this.stepFrames) + 1;
+    const capacity = this.steps.length / this.size;
+    if (ready - this.computed < hopSteps || this.computed >= capacity) return;
+    this.compute(frames, Math.min(ready, capacity));
+    this.decode(this.computed - 2 * this.model.contextSteps, this.runs.startFrame, out);
   }
 
-  /** Reads the ended run's remaining output frames, with silence after its end. */
-  private readRest(frames: Float32Array, startFrame: number, out: StringReaderEvent[]): void {
-    const count = frames.length / this.melBins;
-    const from = this.decoded * this.stride;
-    if (count > from) {
-      const to = Math.ceil(count / this.stride) * this.stride;
-      this.read(frames, from, to, to, startFrame, out);
-    }
-    const last = this.decoder.finish();
-    if (last) out.push(this.event(last, startFrame));
+  /** Computes steps `computed..upTo − 1` (counted from step −C) from `frames` (held or whole-run frames). */
+  private compute(frames: Float32Array, upTo: number): void {
+    if (upTo <= this.computed) return;
+    const { contextFrames } = this.model.encoder;
+    const melBins = this.silenceFrame.length;
+    const from = this.computed * this.stepFrames;
+    const to = (upTo - 1) * this.stepFrames + contextFrames;
+    const embeddings = this.model.encoder.encode(frames.subarray(from * melBins, to * melBins));
+    this.steps.set(embeddings, this.computed * this.size);
+    this.computed = upTo;
   }
 
-  /**
-   * Runs the model on run frames [from − context, windowEnd) and decodes the output frames of
-   * [from, to) (all multiples of the stride; frames past the run are padding).
-   */
-  private read(frames: Float32Array, from: number, to: number, windowEnd: number, startFrame: number, out: StringReaderEvent[]): void {
-    const { melBins, stride } = this;
-    const count = frames.length / melBins;
-    // Before the run's first frame and after its last, silence: the model reads the edges of a
-    // run as it reads the pauses of its training examples, not as the convolutions' zero padding.
-    const windowStart = from - this.context;
-    const known = Math.min(windowEnd, count);
-    if (known > this.referenceFrames) {
-      this.reference = Math.max(this.reference, maxOf(frames, this.referenceFrames * melBins, known * melBins));
-      this.referenceFrames = known;
-    }
-    const window = new Float32Array((windowEnd - windowStart) * melBins).fill(PAD_LN_MEL);
-    window.set(frames.subarray(Math.max(0, windowStart) * melBins, known * melBins), Math.max(0, -windowStart) * melBins);
-    const posteriors = this.model.posteriors(window, this.reference);
+  /** Decodes outputs `decoded..outputs − 1` (needs their context steps computed). */
+  private decode(outputs: number, startFrame: number, out: StringReaderEvent[]): void {
+    if (outputs <= this.decoded) return;
+    const C = this.model.contextSteps;
+    const posteriors = this.model.posteriors(this.steps.subarray(this.decoded * this.size, (outputs + 2 * C) * this.size));
     const classes = this.model.blank + 1;
-    for (let j = (from - windowStart) / stride; j < (to - windowStart) / stride; j++) {
+    for (let j = 0; j < outputs - this.decoded; j++) {
       const token = this.decoder.push(posteriors, j * classes);
       if (token) out.push(this.event(token, startFrame));
     }
-    this.decoded += (to - from) / stride;
+    this.decoded = outputs;
+  }
+
+  /** Reads the ended run's remaining outputs, with silence after its end. */
+  private readRest(frames: Float32Array, startFrame: number, out: StringReaderEvent[]): void {
+    const whole = wholeRunFrames(frames, this.lead, this.silenceFrame, this.model);
+    const melBins = this.silenceFrame.length;
+    const outputs = runOutputSteps(frames.length / melBins - this.lead, this.stepFrames);
+    // Steps already computed read only held frames; the rest may read the silence after the end.
+    this.compute(whole, Math.min(outputs + 2 * this.model.contextSteps, this.steps.length / this.size));
+    this.decode(Math.min(outputs, this.computed - 2 * this.model.contextSteps), startFrame, out);
+    const last = this.decoder.finish();
+    if (last) out.push(this.event(last, startFrame));
   }
 
   private event(token: CtcDigit, startFrame: number): StringReaderEvent {
@@ -196,6 +255,6 @@ export class StringReader {
   }
 
   private toStream(d: CtcDigit, startFrame: number): StringDigit {
-    return { ...d, startFrame: startFrame + d.startFrame * this.stride, endFrame: startFrame + d.endFrame * this.stride };
+    return { ...d, startFrame: startFrame + d.startFrame * this.stepFrames, endFrame: startFrame + d.endFrame * this.stepFrames };
   }
 }

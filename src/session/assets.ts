@@ -14,12 +14,16 @@
 import { WASM_FILES } from '../model/wasm-files';
 import type { ModelSources } from '../worker/protocol';
 
-/** The shipped word and string models: model.json and weights.bin of each, by literal URL. */
+/** The shipped speech encoder and its word and string heads: model.json and weights.bin of each, by literal URL. */
 export function shippedModels(): ModelSources {
   return {
     word: {
       url: new URL(/* @vite-ignore */ './models/default/model.json', import.meta.url).href,
       weights: { 'weights.bin': new URL(/* @vite-ignore */ './models/default/weights.bin', import.meta.url).href },
+    },
+    encoder: {
+      url: new URL(/* @vite-ignore */ './models/encoder/model.json', import.meta.url).href,
+      weights: { 'weights.bin': new URL(/* @vite-ignore */ './models/encoder/weights.bin', import.meta.url).href },
     },
     anchors: { url: new URL(/* @vite-ignore */ './models/default/anchors.json', import.meta.url).href },
     strings: {

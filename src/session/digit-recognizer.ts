@@ -9,9 +9,10 @@ import { type BackendReady, WorkerClient, WorkerError } from './worker-client';
 /** Options of {@link DigitRecognizer}; every one can be changed later with {@link DigitRecognizer.setOptions}. */
 export interface DigitRecognizerOptions {
   /**
-   * URL of the word model's `model.json` (absolute, or relative to the page); its string model is
-   * looked for in `strings/model.json` beside it. Default: the models shipped with the package,
-   * found by your bundler (nothing to configure).
+   * URL of the word head's `model.json` (absolute, or relative to the page); its string head is
+   * looked for in `strings/model.json` beside it. Both read the shipped speech encoder (a head
+   * trained on another encoder is refused, naming both fingerprints). Default: the heads shipped
+   * with the package, found by your bundler (nothing to configure).
    */
   readonly modelUrl?: string | URL;
   /** URL of the folder that serves tfjs' three `.wasm` files. Default: the shipped ones, found by your bundler. */
@@ -214,7 +215,9 @@ export class DigitRecognizer extends EventTarget {
       this.client = client;
       client.on((m) => this.onWorkerMessage(m));
       const { modelUrl, wasmPath } = this.settings;
-      const models: ModelSources = modelUrl ? { word: { url: new URL(modelUrl, pageUrl()).href }, strings: 'beside', anchors: 'beside' } : shippedModels();
+      const models: ModelSources = modelUrl
+        ? { word: { url: new URL(modelUrl, pageUrl()).href }, encoder: shippedModels().encoder, strings: 'beside', anchors: 'beside' }
+        : shippedModels();
       const wasm = wasmPath ? wasmIn(wasmPath) : shippedWasm();
       const profile = this.settings.profile;
       this.loaded = client.init(models, wasm, this.settings.threads).then(

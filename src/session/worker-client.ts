@@ -1,6 +1,6 @@
 import type { EnrollmentTake } from '../adaptation/enroll';
 import type { VoiceProfile } from '../adaptation/profile';
-import type { MainToWorker, ModelSources, WorkerToMain } from '../worker/protocol';
+import type { MainToWorker, ModelSources, WorkerPost, WorkerToMain } from '../worker/protocol';
 
 /** What the worker reported once the backend and models were ready. */
 export interface BackendReady {
@@ -35,7 +35,12 @@ export class WorkerClient {
   constructor() {
     // Literally `new Worker(new URL('…', import.meta.url))`: the pattern bundlers (Vite, webpack 5) build a worker from.
     this.worker = new Worker(new URL('../worker/recognizer.worker.ts', import.meta.url), { type: 'module', name: 'digit-listener-recognizer' });
-    this.worker.onmessage = (event: MessageEvent<WorkerToMain>) => this.listeners.forEach((l) => l(event.data));
+    // An audio block's messages come as one array (protocol.ts, WorkerPost): handled in one
+    // task, they make one render of the element, not one each.
+    this.worker.onmessage = (event: MessageEvent<WorkerPost>) => {
+      const messages: readonly WorkerToMain[] = Array.isArray(event.data) ? event.data : [event.data as WorkerToMain];
+      for (const m of messages) this.listeners.forEach((l) => l(m));
+    };
     this.worker.onerror = (event) => {
       event.preventDefault();
       this.listeners.forEach((l) => l({ type: 'error', code: 'backend-failed', message: `the recognizer worker failed: ${event.message || 'script error'}` }));

@@ -21,8 +21,14 @@ export interface ModelLocation {
 
 /** The models the worker loads. */
 export interface ModelSources {
-  /** The word model. */
+  /** The word head. */
   readonly word: ModelLocation;
+  /**
+   * The speech encoder both heads read: the shipped one, also under heads of the page's own
+   * (`modelUrl`) — every head names the encoder it was trained on by fingerprint, and a head of
+   * another encoder is refused with both fingerprints named.
+   */
+  readonly encoder: ModelLocation;
   /**
    * The CTC string model, or `'beside'`: look for `strings/model.json` beside the word model
    * (a folder without one reads word by word).
@@ -187,7 +193,17 @@ export type WorkerToMain =
       readonly startMs: number;
       readonly endMs: number;
     }
-  | { readonly type: 'inference-timing'; readonly medianMs: number; readonly p95Ms: number; readonly runs: number; readonly simd: boolean; readonly threads: boolean }
+  | {
+      /** Per word window (encoder pass + word head), and per encoder step: one embedding alone, and as the string reader computes them (`hopSteps` per pass). */
+      readonly type: 'inference-timing';
+      readonly medianMs: number;
+      readonly p95Ms: number;
+      readonly runs: number;
+      readonly encoderStep: { readonly medianMs: number; readonly p95Ms: number };
+      readonly readerEncoderStep: { readonly medianMs: number; readonly p95Ms: number };
+      readonly simd: boolean;
+      readonly threads: boolean;
+    }
   | {
       readonly type: 'error';
       readonly code: WorkerErrorCode;
@@ -195,5 +211,11 @@ export type WorkerToMain =
       /** The call (`recognize`, `enroll`, `use-profile`) that failed, if the error is its answer. */
       readonly id?: number;
     };
+
+/**
+ * What the worker posts: one message, or the messages of one audio block in order (e.g. a
+ * `digit` and the `status` that ends its speech), so the main thread handles them in one task.
+ */
+export type WorkerPost = WorkerToMain | readonly WorkerToMain[];
 
 export { unreachable } from './unreachable';

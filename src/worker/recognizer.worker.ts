@@ -8,11 +8,14 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { WorkletToWorker } from '../capture/messages';
 import { type BackendInfo, initWasmBackend } from '../model/backend';
 import { DigitClassifier } from '../model/classifier';
-import { measureInference } from '../model/inference-timing';
+import { SpeechEncoder } from '../model/encoder';
+import { type EncoderSource, type SharedEncoders, sharedEncoders } from '../model/head-model';
+import { measureEncoderStep, measureInference } from '../model/inference-timing';
 import { StringModel } from '../model/string-model';
 import type { HeadExample } from '../adaptation/head';
 import { readProfile } from '../adaptation/profile';
 import { pipelineConfigFor, type RecognizerStep, StreamingRecognizer } from '../pipeline/recognizer';
+import { DEFAULT_STRING_READER_CONFIG } from '../pipeline/string-reader';
 import { enroll, loadAnchors } from './enrollment';
 import { TakeRecorder } from './take-recorder';
 import { type DigitResult, type MainToWorker, type ModelLocation, type RejectedSpeech, type StreamSettings, unreachable, type WorkerToMain } from './protocol';
@@ -34,6 +37,8 @@ const STATUS_INTERVAL_MS = 200;
 const STATUS_MIN_CHANGE_DB = 6;
 
 let classifier: DigitClassifier | null = null;
+/** The speech encoder both heads read (one instance). */
+let encoder: SpeechEncoder | null = null;
 /** The CTC string model beside the word model (`strings/model.json`), if the model folder has one. */
 let stringModel: StringModel | null = null;
 let backendInfo: BackendInfo | null = null;
@@ -56,8 +61,36 @@ let peakDb = -120;
 let streamSamples = 0;
 let streamOriginAt = Number.POSITIVE_INFINITY;
 
-function post(message: WorkerToMain): void {
-  self.postMessage(message);
+/**
+ * Messages of the audio block being handled (see {@link postTogether}), or null: posted at once.
+ */
+let together: { messages: WorkerToMain[]; transfer: Transferable[] } | null = null;
+
+function post(message: WorkerToMain, transfer: Transferable[] = []): void {
+  if (!together) return self.postMessage(message, transfer);
+  together.messages.push(message);
+  together.transfer.push(...transfer);
+}
+
+/**
+ * Runs `handle` and sends what it posts in one message (a {@link WorkerPost} array when there
+ * are several): the main thread handles them in one task, so the element renders once, and
+ * draws one frame, for them. Posted one by one, the `digit` and the end-of-speech `status` of the
+ * audio block that ends a word came as two tasks, often with a frame drawn between them. In
+ * `npm run bench`'s 40 s of listening (24 words) the element rendered 113 times, 97 with this;
+ * main-thread CPU time 8.7 → 8.1 ms/s (medians of 11 runs alternating with the build before),
+ * the bench's busy time 12.3 → 11.4 ms/s (medians of 14), on a VM then 2.1× slower than for the
+ * README's figures (Node inference 1.47 ms, not 0.69).
+ */
+function postTogether(handle: () => void): void {
+  together = { messages: [], transfer: [] };
+  try {
+    handle();
+  } finally {
+    const { messages, transfer } = together;
+    together = null;
+    if (messages.length > 0) self.postMessage(messages.length === 1 ? messages[0] : messages, transfer);
+  }
 }
 
 function onAudio(message: WorkletToWorker): void {
@@ -66,9 +99,15 @@ function onAudio(message: WorkletToWorker): void {
   // audio before it, is the best estimate of when the stream started (delivery only adds delay).
   streamSamples += message.samples.length;
   streamOriginAt = Math.min(streamOriginAt, performance.timeOrigin + performance.now() - (1000 * streamSamples) / recognizer.pipeline.inputSampleRate);
+  postTogether(() => hear(message.samples));
+}
+
+/** Recognizes one block of the stream and posts what it found, its take, and the status. */
+function hear(samples: Float32Array): void {
+  if (!recognizer) return;
   try {
-    takeRecorder?.push(message.samples);
-    const step = recognizer.push(message.samples);
+    takeRecorder?.push(samples);
+    const step = recognizer.push(samples);
     postResults(step);
     if (takeRecorder) postTakes(step, takeRecorder);
     peakDb = Math.max(peakDb, step.levelDb);
@@ -104,7 +143,7 @@ function newRecognizer(sampleRate: number, settings: StreamSettings): StreamingR
 function postTakes(step: RecognizerStep, recorder: TakeRecorder): void {
   for (const w of step.windows) {
     const samples = recorder.extract(w.startMs - TAKE_MARGIN_MS, w.endMs + TAKE_MARGIN_MS);
-    if (samples) self.postMessage({ type: 'take', samples, sampleRate: recorder.sampleRate, startMs: w.startMs, endMs: w.endMs } satisfies WorkerToMain, [samples.buffer]);
+    if (samples) post({ type: 'take', samples, sampleRate: recorder.sampleRate, startMs: w.startMs, endMs: w.endMs }, [samples.buffer]);
   }
 }
 
@@ -121,6 +160,10 @@ function newStream(config: { sampleRate: number; settings: StreamSettings }): vo
 
 /** Ends the current stream (reporting the utterance in progress) and starts a fresh one. */
 function flush(): void {
+  postTogether(flushStream);
+}
+
+function flushStream(): void {
   if (!recognizer || !streamConfig) return;
   try {
     const wasSpeech = lastSpeech;
@@ -132,13 +175,20 @@ function flush(): void {
   }
 }
 
-/** Times `runs` classifications (see `measureInference`) and posts the figures. */
+/** Times `runs` classifications and encoder steps (see `inference-timing.ts`) and posts the figures. */
 function postInferenceTiming(runs: number): void {
   if (!classifier) {
     post({ type: 'error', code: 'model-failed', message: 'no model loaded' });
     return;
   }
-  post({ type: 'inference-timing', ...measureInference(classifier, runs), simd: backendInfo?.simd ?? false, threads: backendInfo?.threads ?? false });
+  post({
+    type: 'inference-timing',
+    ...measureInference(classifier, runs),
+    encoderStep: measureEncoderStep(classifier.encoder, runs),
+    readerEncoderStep: measureEncoderStep(classifier.encoder, runs, DEFAULT_STRING_READER_CONFIG.hopSteps),
+    simd: backendInfo?.simd ?? false,
+    threads: backendInfo?.threads ?? false,
+  });
 }
 
 /**
@@ -170,14 +220,22 @@ function modelHandler(location: ModelLocation): tf.io.IOHandler | string {
   return tf.io.http(url, { weightUrlConverter: (file) => Promise.resolve(weights[file] ?? new URL(file, url).href) });
 }
 
+/** The heads' encoder, from the given location (the shipped encoder), loaded once for both heads. */
+function encoderSource(location: ModelLocation): SharedEncoders {
+  return sharedEncoders(
+    () => location.url,
+    (url) => SpeechEncoder.load(modelHandler(location), url),
+  );
+}
+
 /**
  * The string model: the given one, or (`'beside'`) `strings/model.json` beside the word model. A
  * folder without one (a custom word model) reads runs of speech word by word.
  *
  * @throws ModelLoadError naming the URL when the string model is there but cannot be used
  */
-async function loadStringModel(location: ModelLocation | 'beside', wordUrl: string): Promise<StringModel | null> {
-  if (location !== 'beside') return StringModel.load(modelHandler(location), location.url);
+async function loadStringModel(location: ModelLocation | 'beside', wordUrl: string, encoders: EncoderSource): Promise<StringModel | null> {
+  if (location !== 'beside') return StringModel.load(modelHandler(location), encoders, location.url);
   const url = new URL('strings/model.json', new URL(wordUrl, self.location.href)).href;
   // GET, not HEAD: the service worker's precache answers GETs only (offline). A missing file is
   // a 404, or — from a server with a single-page-app fallback (vite preview, many static hosts)
@@ -189,7 +247,7 @@ async function loadStringModel(location: ModelLocation | 'beside', wordUrl: stri
   } catch {
     // Unreachable (offline and not cached): no string model.
   }
-  return present ? StringModel.load(url) : null;
+  return present ? StringModel.load(url, encoders) : null;
 }
 
 /**
@@ -235,9 +293,18 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         classifier = null;
         stringModel?.dispose();
         stringModel = null;
+        encoder?.dispose();
+        encoder = null;
         const { word, strings } = message.models;
-        classifier = await DigitClassifier.load(modelHandler(word), word.url);
-        stringModel = await loadStringModel(strings, word.url);
+        const encoders = encoderSource(message.models.encoder);
+        try {
+          classifier = await DigitClassifier.load(modelHandler(word), encoders, word.url);
+          encoder = classifier.encoder;
+          stringModel = await loadStringModel(strings, word.url, encoders);
+        } finally {
+          // An encoder loaded for a head that failed is no one's: release it.
+          for (const loaded of await encoders.loaded()) if (loaded !== encoder) loaded.dispose();
+        }
         pipelineConfigFor({ word: classifier, strings: stringModel }); // one frontend feeds both
         anchors = await loadAnchors(message.models.anchors, word.url, classifier);
       } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * `<digit-listener>` given a model it cannot use (issue 6, "bad models"): a missing URL (404), a
- * truncated weights file, a cut model.json, a model of the wrong input shape and one trained for
- * another frontend. Each element shows "model could not be loaded" with the URL, fires `error`
+ * truncated weights file, a cut model.json, a head of the wrong input shape and one that states
+ * another frontend than its encoder's. Each element shows "model could not be loaded" with the URL, fires `error`
  * with code `model-failed`, and the page keeps working: another element with the good model
  * recognizes a spoken digit, and so does a failed element once pointed at a good model (Try again).
  *
@@ -33,8 +33,8 @@ const PROBLEM: Record<(typeof BAD)[number], RegExp> = {
     `^weights are 1000 bytes but the manifest in model.json describes ${statSync(join(MODEL, 'weights.bin')).size} bytes \\(a truncated or wrong weights file\\)$`,
   ),
   'truncated-json': /Failed to parse model JSON/,
-  'wrong-shape': /input shape \[.*49.*\] does not match/,
-  'other-frontend': /input shape \[, 98, 40, 1\] does not match its metadata's \[, 98, 64, 1\]/,
+  'wrong-shape': /input shape \[, 7, 96\] does not match its metadata's \[, 12, 96\]/,
+  'other-frontend': /its frontend is not its encoder's \(melBins: head 64, encoder 32\)/,
   // A good word model beside a broken string model (strings/): named by the string model's URL.
   'truncated-strings': new RegExp(`^weights are 1000 bytes but the manifest in model.json describes ${statSync(join(MODEL, 'strings/weights.bin')).size} bytes`),
 };
@@ -53,7 +53,7 @@ function writeBadModels(root: string): void {
   const text = JSON.stringify(json());
   write('truncated-json', text.slice(0, Math.floor(text.length / 2)));
   const shape = json();
-  shape.modelTopology.config.layers[0].config.batch_input_shape = [null, 49, 40, 1];
+  shape.modelTopology.config.layers[0].config.batch_input_shape = [null, 7, 96];
   write('wrong-shape', JSON.stringify(shape));
   const frontend = json();
   frontend.userDefinedMetadata.digitListener.frontend.melBins = 64;

@@ -36,6 +36,8 @@ export const RUNTIME_FILES = [
   'models/default/weights.bin',
   'models/default/strings/model.json',
   'models/default/strings/weights.bin',
+  'models/encoder/model.json',
+  'models/encoder/weights.bin',
   'wasm/tfjs-backend-wasm.wasm',
   'wasm/tfjs-backend-wasm-simd.wasm',
   'wasm/tfjs-backend-wasm-threaded-simd.wasm',

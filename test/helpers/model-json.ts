@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 /** The parts of a tfjs model.json (with our metadata) that the tests read or edit. */
 export interface ModelJson {
   modelTopology: { config: { layers: { config: { batch_input_shape?: (number | null)[] } }[] } };
-  weightsManifest: { paths: string[]; weights: { name: string; quantization?: { dtype: string } }[] }[];
+  weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; quantization?: { dtype: string } }[] }[];
   userDefinedMetadata: {
-    digitListener: { labels: string[]; frontend: Record<string, number>; window: Record<string, number> };
+    digitListener: { version: number; labels: string[]; frontend: Record<string, number | string>; window: Record<string, number>; encoder: { path: string; fingerprint: string } };
   };
 }
 

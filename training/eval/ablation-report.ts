@@ -2,20 +2,18 @@ import { figure, figureName, figurePoints, formatFigure, type SetScore } from '.
 
 /** What `npm run ablation` measured. */
 export interface AblationReport {
+  /** The recipe every variant starts from (the shipped word head's). */
+  readonly recipe: string;
   readonly epochs: number;
-  /** Trainer flags every ablation model shares (e.g. --no-synth). */
-  readonly baseFlags: string[];
-  /** Confidence threshold the models were scored at (0: argmax). */
+  /** Confidence threshold the heads were scored at. */
   readonly confidenceThreshold: number;
-  /** The FSDD speaker every ablation model was trained without. */
-  readonly speaker: string;
   readonly createdAt: string;
   readonly variants: { name: string; without: string; flags: string[]; scores: SetScore[] }[];
 }
 
 /**
  * The ablation table: per set, the full recipe's figure, then per variant what removing that
- * augmentation changes it by (points; false digits per 10 minutes for running speech). For
+ * data or augmentation changes it by (points; false digits per 10 minutes for running speech). For
  * digit sets and exact strings a negative change means the augmentation helps; for false
  * accepts and false digits a positive change means it helps.
  */
@@ -23,7 +21,7 @@ export function ablationRows(r: AblationReport): { header: string[]; rows: strin
   const full = r.variants.find((v) => v.name === 'full');
   if (!full) return { header: [], rows: [] };
   const others = r.variants.filter((v) => v !== full);
-  const header = ['set', 'full recipe', ...others.map((v) => `without ${v.name.replace(/^no-/, '')}`)];
+  const header = ['set', 'full recipe', ...others.map((v) => v.name)];
   const rows = full.scores.map((s, i) => [
     figureName(s.kind) ? `${s.name} (${figureName(s.kind)})` : s.name,
     formatFigure(s.kind, figure(s)),
@@ -39,17 +37,15 @@ export function ablationRows(r: AblationReport): { header: string[]; rows: strin
 export function ablationMarkdown(r: AblationReport): string {
   const { header, rows } = ablationRows(r);
   const variants = r.variants.map((v) => `- **${v.name}**: without ${v.without}${v.flags.length ? ` (\`${v.flags.join(' ')}\`)` : ''}`).join('\n');
-  return `# Ablation: what each augmentation adds
+  return `# Ablation: what the data and the augmentation add
 
-${r.createdAt}, \`npm run ablation\`. Every model: the shipped recipe (FSDD + synthetic voices + Speech Commands${r.baseFlags.length ? `, \`${r.baseFlags.join(' ')}\`` : ''}) with one augmentation or data source
-switched off, trained without FSDD speaker **${r.speaker}** for only ${r.epochs} epochs (the shipped model: 24) so that the
-trainings fit in an hour: the figures are those of young models, below the shipped model's, and differences of a few
-points are within the run-to-run noise of such short trainings. Scored through the CLI's streaming path on the
-evaluation suite (FSDD sets without ${r.speaker}) and on all of ${r.speaker}'s clips, a real voice none of them heard,
-at confidence threshold ${r.confidenceThreshold}${r.confidenceThreshold === 0 ? ' (the argmax: young models are under-confident, a threshold would measure their confidence)' : ''}.
+${r.createdAt}, \`npm run ablation\`. Every word head: the shipped recipe (\`${r.recipe}\`, ${r.epochs} epochs) with its
+real speech, its synthetic voices or its augmented copies left out, trained on the same cached embeddings of the frozen
+encoder. Scored through the CLI's streaming path, word by word (no string head), on the evaluation suite at confidence
+threshold ${r.confidenceThreshold}; FSDD speakers are in training (the leave-one-speaker-out figures are in report.md).
 
-Cells: the full recipe's figure, then the change in points when that augmentation is removed. For accuracy a
-negative change means the augmentation helps; for false accepts a positive change means it helps.
+Cells: the full recipe's figure, then the change in points for each variant. For accuracy a negative change means what
+was left out helps; for false accepts a positive change means it helps.
 
 | ${header.join(' | ')} |
 |${header.map(() => '---').join('|')}|

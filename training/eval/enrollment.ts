@@ -24,7 +24,7 @@ import { readAnchors } from '../../src/adaptation/anchors';
 import { adaptHead, type EnrollmentTake } from '../../src/adaptation/enroll';
 import type { HeadExample } from '../../src/adaptation/head';
 import { decodeWav } from '../../src/audio/wav';
-import { loadModels } from '../../src/cli/models';
+import { fileSystemEncoders, loadModels } from '../../src/cli/models';
 import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
 import { recognizeFile } from '../../src/cli/recognize-file';
 import { initWasmBackend } from '../../src/model/backend';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     const speakers = [...new Set(clips.map((c) => c.speaker))].sort();
     for (const speaker of speakers) {
       const dir = join(folds, speaker);
-      const word = await DigitClassifier.load(fileSystemModel(dir), dir);
+      const word = await DigitClassifier.load(fileSystemModel(dir), fileSystemEncoders(), dir);
       const models: RecognizerModels = { word, strings: null }; // fold models are word models
       const anchors = foldAnchors(word, speaker);
       const own = clips.filter((c) => c.speaker === speaker);

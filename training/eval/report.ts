@@ -23,7 +23,7 @@ export interface EvalReport {
   /** Training time of the model, seconds (from its report.json). */
   readonly trainingSeconds?: number;
   /** The model's training curve, from its report.json. */
-  readonly training?: { epoch: number; loss: number; validationAccuracy: number }[];
+  readonly training?: { epoch: number; loss: number; validation: number }[];
   readonly seconds: number;
 }
 
@@ -178,7 +178,7 @@ ${r.seconds.toFixed(0)} s.
 ${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}
 
 ${r.trainingSeconds ? `Training time of this model: ${(r.trainingSeconds / 60).toFixed(1)} min.\n\n` : ''}Pictures (confusion matrices, accuracy vs SNR, training curve): [report.html](report.html).
-${sweep ? `\n## Confidence threshold trade-off\n\nThe same detections scored at other thresholds (the element's \`confidence-threshold\`, the CLI's \`--threshold\`).\n\n${table(sweep)}` : ''}${ablation ? `\n## Ablation (${r.ablation!.epochs}-epoch models trained without ${r.ablation!.speaker}; details in [ablation.md](ablation.md))\n\nChange in points when one augmentation is removed (accuracy: negative = it helps; false accepts: positive = it helps).\n\n${table(ablation)}` : ''}`;
+${sweep ? `\n## Confidence threshold trade-off\n\nThe same detections scored at other thresholds (the element's \`confidence-threshold\`, the CLI's \`--threshold\`).\n\n${table(sweep)}` : ''}${ablation ? `\n## Ablation (word heads of the shipped recipe without real speech, synthetic voices or augmentation; details in [ablation.md](ablation.md))\n\nChange in points for each variant (accuracy: negative = what was left out helps; false accepts: positive = it helps).\n\n${table(ablation)}` : ''}`;
   const noise = r.sets.filter((s) => s.snrDb !== undefined).sort((a, b) => (a.snrDb ?? 0) - (b.snrDb ?? 0));
   const clean = r.sets.find((s) => s.name.startsWith('FSDD official test'));
   const snrChart =
@@ -196,7 +196,7 @@ ${sweep ? `\n## Confidence threshold trade-off\n\nThe same detections scored at 
     ? lineSvg(
         'Training curve',
         r.training.map((e) => e.epoch),
-        [{ name: 'validation accuracy', colour: '#0b57d0', ys: r.training.map((e) => e.validationAccuracy) }],
+        [{ name: 'validation accuracy', colour: '#0b57d0', ys: r.training.map((e) => e.validation) }],
         0,
         1,
         'epoch',
@@ -244,7 +244,7 @@ ${sweep ? `\n## Confidence threshold trade-off\n\nThe same detections scored at 
 <style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1f1f1f}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}figure{display:inline-block;margin:1rem}figcaption{font-size:.9rem}</style></head>
 <body><h1>Evaluation: ${esc(r.model)}</h1><p>${esc(r.createdAt)} — through the CLI's streaming path; correct = exactly one digit, the right one (threshold ${r.confidenceThreshold}).</p>
 <table><tr><th>set</th><th>files</th><th>result</th></tr>${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>
-${sweep ? `<h2>Confidence threshold trade-off</h2>${tradeoff}${htmlTable(sweep)}` : ''}${ablation ? `<h2>Ablation</h2><p>${r.ablation!.epochs}-epoch models trained without ${esc(r.ablation!.speaker)}; change in points when one augmentation is removed (accuracy: negative = it helps; false accepts: positive = it helps).</p>${htmlTable(ablation)}` : ''}
+${sweep ? `<h2>Confidence threshold trade-off</h2>${tradeoff}${htmlTable(sweep)}` : ''}${ablation ? `<h2>Ablation</h2><p>Word heads of the shipped recipe without real speech, synthetic voices or augmentation; change in points for each variant (accuracy: negative = what was left out helps; false accepts: positive = it helps).</p>${htmlTable(ablation)}` : ''}
 <h2>Accuracy vs SNR</h2>${snrChart}<h2>Training</h2>${curve}<h2>Confusion matrices</h2><p>Rows: true digit; columns: reported digit, – none.</p>${matrices}</body></html>
 `;
   writeFileSync(join(dir, 'report.md'), md);

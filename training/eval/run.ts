@@ -15,18 +15,20 @@
  *   (exact-string and digit error rates, per length; training/eval/glued-strings.ts);
  * Every set is read by the shipped pair of models — the word model and, when the model folder
  * has one, the CTC string model in strings/ — through one decision path (src/pipeline/recognizer.ts).
- * - with --loso: leave-one-speaker-out over the six FSDD speakers (fold models trained with the
- *   shipped recipe into .cache/loso/<recipe>/<speaker> if missing, then tested on all of that
- *   speaker's clips). <recipe> hashes the code and data that make a model (training/, the
- *   frontend, gate, pipeline and model code, the synthetic manifest, the fold epochs), so a
- *   changed recipe trains new folds instead of reusing another recipe's.
+ * - with --loso: leave-one-speaker-out over the six FSDD speakers: word heads trained with the
+ *   shipped word head's recipe (`models/default/recipe.json`) without that speaker into
+ *   .cache/loso/<recipe>/<speaker> if missing (minutes: they read the recipe's cached
+ *   embeddings), then tested on all of that speaker's clips. <recipe> hashes the recipe, the
+ *   code that trains and the synthetic manifest, so a changed recipe trains new folds.
  * - enrollment (training/eval/enrollment.ts, unless --no-enrollment): voice profiles from 1 and
  *   3 takes per digit, per FSDD speaker (with the leave-one-speaker-out folds, when they are
  *   there) and per held-out synthetic voice; other speakers and non-digit words with the profile
  *   active → enrollment.md / enrollment.json.
  * Writes report.md / report.html (pictures) / report.json to --out (default reports/eval).
  *
- * Usage: npm run eval -- [--model DIR] [--out DIR] [--threshold P] [--speech-commands DIR] [--loso [--loso-epochs N] [--loso-parallel N]]
+ * - with --float-encoder: every set read with the float conversion of the encoder's ONNX in place
+ *   of the shipped uint8 encoder (under the same heads): what quantizing the encoder costs.
+ * Usage: npm run eval -- [--model DIR] [--out DIR] [--threshold P] [--speech-commands DIR] [--loso] [--float-encoder]
  *        npm run eval -- --dir FOLDER      (just a folder of labelled {digit}_*.wav files)
  */
 import '@tensorflow/tfjs-backend-wasm';
@@ -35,11 +37,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { DEFAULT_MODEL_DIR } from '../../src/cli/paths';
+import { DEFAULT_ENCODER_DIR, DEFAULT_MODEL_DIR } from '../../src/cli/paths';
+import { sharedEncoders } from '../../src/model/head-model';
+import { floatEncoderStandIn } from '../encoder/onnx';
 import { initWasmBackend } from '../../src/model/backend';
 import { DigitClassifier } from '../../src/model/classifier';
 import { fileSystemModel } from '../../src/model/node-io';
-import { loadModels } from '../../src/cli/models';
+import { fileSystemEncoders, loadModels } from '../../src/cli/models';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/pipeline/recognizer';
 import { DEFAULT_FSDD_DIR, listFsdd } from '../fsdd';
 import { DEFAULT_SPEECH_COMMANDS_DIR } from '../speech-commands';
@@ -64,20 +68,23 @@ const { values: args } = parseArgs({
     threshold: { type: 'string', default: String(DEFAULT_CONFIDENCE_THRESHOLD) },
     dir: { type: 'string' },
     loso: { type: 'boolean', default: false },
-    'loso-epochs': { type: 'string', default: '12' },
-    'loso-parallel': { type: 'string', default: '2' },
+
     'speech-commands': { type: 'string' },
     'no-enrollment': { type: 'boolean', default: false },
+    'float-encoder': { type: 'boolean', default: false },
   },
 });
 const confidenceThreshold = Number(args.threshold);
 
 const speechCommandsDir = args['speech-commands'] ?? (existsSync(DEFAULT_SPEECH_COMMANDS_DIR) ? DEFAULT_SPEECH_COMMANDS_DIR : undefined);
 
+/** The shipped word head's recipe, which the folds replay without one speaker. */
+const wordRecipe = () => join(args.model, 'recipe.json');
+
 /**
  * The identity of the recipe that trains a fold: a hash of every source file that decides a
- * model (training/ but its eval/, src/frontend, src/vad, src/pipeline, src/model), the synthetic manifest,
- * the data folders and the fold epochs. 16 hex digits.
+ * head (training/ but its eval/, src/frontend, src/vad, src/pipeline, src/model), the word
+ * head's recipe, the synthetic manifest and the data folders. 16 hex digits.
  */
 function losoRecipeKey(): string {
   const hash = createHash('sha256');
@@ -88,7 +95,8 @@ function losoRecipeKey(): string {
   for (const file of sources.sort()) hash.update(file).update(readFileSync(file));
   const manifest = join(args.synth, 'manifest.json');
   if (existsSync(manifest)) hash.update(readFileSync(manifest));
-  hash.update(JSON.stringify([resolve(args.data), speechCommandsDir && resolve(speechCommandsDir), args['loso-epochs']]));
+  hash.update(readFileSync(wordRecipe()));
+  hash.update(JSON.stringify([resolve(args.data), speechCommandsDir && resolve(speechCommandsDir)]));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -99,26 +107,19 @@ async function leaveOneSpeakerOut(): Promise<NonNullable<EvalReport['loso']>> {
   const folds: NonNullable<EvalReport['loso']> = [];
   const recipe = losoRecipeKey();
   const foldDir = (speaker: string) => resolve('.cache/loso', recipe, speaker);
-  // Folds train --loso-parallel at a time: with the shipped recipe's features cached, a fold
-  // uses one core.
-  const missing = speakers.filter((speaker) => !existsSync(join(foldDir(speaker), 'model.json')));
-  const trainFolds = async () => {
-    for (let speaker = missing.shift(); speaker; speaker = missing.shift()) {
-      console.log(`training the fold without ${speaker} (${args['loso-epochs']} epochs) → ${foldDir(speaker)}`);
-      const synth = existsSync(join(args.synth, 'manifest.json')) ? ['--synth', args.synth] : ['--no-synth'];
-      const sc = speechCommandsDir ? ['--speech-commands', speechCommandsDir] : ['--no-speech-commands'];
-      await run(
-        process.execPath,
-        ['--import', 'tsx', 'training/train.ts', '--exclude-speaker', speaker, '--epochs', args['loso-epochs'], '--out', foldDir(speaker), '--data', args.data, ...synth, ...sc],
-        { maxBuffer: 64 << 20 },
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Number(args['loso-parallel'])) }, trainFolds));
+  // One fold at a time: a fold reads the recipe's cached embeddings and trains on both cores.
+  for (const speaker of speakers.filter((s) => !existsSync(join(foldDir(s), 'model.json')))) {
+    console.log(`training the fold without ${speaker} → ${foldDir(speaker)}`);
+    await run(
+      process.execPath,
+      ['--import', 'tsx', 'training/heads/train.ts', '--recipe', wordRecipe(), '--exclude-speaker', speaker, '--out', foldDir(speaker), '--data', args.data, '--no-report'],
+      { maxBuffer: 64 << 20 },
+    );
+  }
   for (const speaker of speakers) {
     const dir = foldDir(speaker);
-    const classifier = await DigitClassifier.load(fileSystemModel(dir), dir);
-    // Fold models are word models: the shipped string model heard every FSDD speaker, so folds read word by word.
+    const classifier = await DigitClassifier.load(fileSystemModel(dir), fileSystemEncoders(), dir);
+    // Fold heads are word heads: the shipped string head heard every FSDD speaker, so folds read word by word.
     const score = await recognizeSet(
       speakerSet(args.data, speaker, `FSDD ${speaker} (fold without him)`),
       { word: classifier, strings: null },
@@ -135,7 +136,18 @@ async function main(): Promise<void> {
   const started = performance.now();
   await initWasmBackend();
   const modelDir = resolve(args.model);
-  const models = await loadModels(modelDir);
+  // --float-encoder: the heads read the float conversion of the encoder's ONNX instead of the
+  // shipped uint8 weights — what quantizing the encoder costs, on every set.
+  const standIn = args['float-encoder'] ? await floatEncoderStandIn(DEFAULT_ENCODER_DIR) : null;
+  const models = await loadModels(
+    modelDir,
+    standIn
+      ? sharedEncoders(
+          (path) => path,
+          () => Promise.resolve(standIn),
+        )
+      : undefined,
+  );
   if (args.dir) {
     await recognizeSet(labelledFolder(args.dir, resolve(args.dir)), models, confidenceThreshold);
     return;

@@ -53,15 +53,17 @@ export function speakerSet(dataDir: string, speaker: string, name: string): Eval
 /**
  * Streams a set through the recognizer once and scores it at `confidenceThreshold` (logged), and
  * at each of `sweep` (the set's figure per threshold: accuracy, false-accept rate, false digits
- * per 10 minutes, or exact-string rate — see {@link figure}).
+ * per 10 minutes, or exact-string rate — see {@link figure}). An unreadable file is reported
+ * through `onError` (by name, as {@link detectSet} does) and scored as missed.
  */
 export async function recognizeSet(
   set: EvalSet,
   models: RecognizerModels,
   confidenceThreshold: number,
   sweep: readonly number[] = [],
+  onError?: (message: string) => void,
 ): Promise<SetScore & { byThreshold: number[] }> {
-  const detections = await detectSet(set, models);
+  const detections = await detectSet(set, models, onError);
   const score = scoreSet(set, atThreshold(detections, confidenceThreshold));
   console.log(`${set.name}: ${formatScore(score)} (${set.files.length} files)`);
   return { ...score, byThreshold: sweep.map((t) => figure(scoreSet(set, atThreshold(detections, t)))) };

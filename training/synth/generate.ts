@@ -37,7 +37,7 @@ import { join, relative } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { decodeWav } from '../../src/audio/wav';
 import { Random } from '../../src/audio/random';
-import { HELD_OUT_SENTENCES, TRAIN_SENTENCES, SENTENCES } from './sentences';
+import { EXTRA_TRAIN_SENTENCES, HELD_OUT_SENTENCES, TRAIN_SENTENCES, SENTENCES } from './sentences';
 import { SYNTH_ENGINES, type SynthEngine, type SynthSpeaker, synthSpeakers } from './voices';
 import { DIGIT_WORDS, NEAR_MISSES, NEAR_MISS_HOMOPHONES, OTHER_WORDS } from './words';
 
@@ -357,9 +357,46 @@ export function planTrainStrings(outDir: string, seed: number, perSpeaker: Reado
   return entries;
 }
 
+/** Extra sentences per training speaker ({@link planExtraSentences}). */
+export const EXTRA_SENTENCES_PER_SPEAKER = { espeak: 3, tts: 6 } as const;
+
+/**
+ * Plans the extra training sentences: every training speaker reads
+ * {@link EXTRA_SENTENCES_PER_SPEAKER} of EXTRA_TRAIN_SENTENCES into train/other, named
+ * `sentence_x{index}_{speaker}_{take}.wav`, in a shuffled cycle. Deterministic from the seed.
+ */
+export function planExtraSentences(outDir: string, seed: number, perSpeaker = EXTRA_SENTENCES_PER_SPEAKER): SynthEntry[] {
+  const random = new Random(seed + 5);
+  let queue: string[] = [];
+  const entries: SynthEntry[] = [];
+  for (const speaker of synthSpeakers().filter((s) => !s.heldOut)) {
+    const espeak = speaker.engine === 'espeak';
+    for (let take = 0; take < (espeak ? perSpeaker.espeak : perSpeaker.tts); take++) {
+      if (queue.length === 0) queue = random.shuffle([...EXTRA_TRAIN_SENTENCES]);
+      const text = queue.pop()!;
+      const prosody = espeak
+        ? { pitch: Math.round(random.uniform(15, 85)), speed: Math.round(random.uniform(130, 195)), amplitude: Math.round(random.uniform(60, 180)) }
+        : ttsProsody(speaker, random, 0.08);
+      entries.push({
+        path: join(outDir, 'train/other', `sentence_x${EXTRA_TRAIN_SENTENCES.indexOf(text)}_${speaker.id}_${take}.wav`),
+        digit: -1,
+        text,
+        speaker: speaker.id,
+        gender: speaker.gender,
+        heldOut: false,
+        ...prosody,
+        engine: speaker.engine,
+        kind: 'sentence',
+      });
+    }
+  }
+  return entries;
+}
+
 /**
  * The whole plan of `npm run synth`: words, then sentences, then held-out strings, then training
- * strings (new kinds only append, so every earlier entry keeps its place, name and settings).
+ * strings, then extra training sentences (new kinds only append, so every earlier entry keeps its
+ * place, name and settings).
  */
 export function planAll(outDir: string, options: { takes: number; ttsTakes: number; other: number; seed: number }): SynthEntry[] {
   return [
@@ -367,6 +404,7 @@ export function planAll(outDir: string, options: { takes: number; ttsTakes: numb
     ...planSentences(outDir, options.seed),
     ...planStrings(outDir, options.seed),
     ...planTrainStrings(outDir, options.seed),
+    ...planExtraSentences(outDir, options.seed),
   ];
 }
 

@@ -7,7 +7,7 @@
  * - SVOX Pico (`pico2wave`, Debian package libttspico-utils): its two English voices, en-US and
  *   en-GB, both female, 16 kHz.
  * - RHVoice (`RHVoice-test`, packages rhvoice + rhvoice-english): alan (male, Scottish English),
- *   bdl (male, US), clb (female, US), 24 kHz.
+ *   bdl (male, US), clb and slt (female, US), 24 kHz.
  * A Pico or RHVoice voice gives several speakers: the same voice at distinct pitch and rate
  * settings ({@link TTS_STYLES}). Whole voices are held out: Pico en-GB and RHVoice bdl.
  */
@@ -51,10 +51,10 @@ export interface TtsVoice {
 
 /**
  * The Pico and RHVoice voices. Genders: Pico's two English voices are female; RHVoice's from
- * each voice's voice.info (/usr/share/RHVoice/voices/NAME/voice.info). RHVoice: only alan, bdl
- * and clb, built from the CMU ARCTIC recordings and free to use; rhvoice-english also ships
- * lyubov and evgeniy-eng, which are under CC BY-NC-ND 4.0 (non-commercial, see
- * /usr/share/doc/rhvoice-english/copyright), and slt, left out to keep to that vetted set.
+ * each voice's voice.info (/usr/share/RHVoice/voices/NAME/voice.info). RHVoice: alan, bdl, clb
+ * and slt, built from the CMU ARCTIC recordings, under the package's `data/*` licence, LGPL-2.1+
+ * (/usr/share/doc/rhvoice-english/copyright); rhvoice-english also ships lyubov and evgeniy-eng,
+ * which are under CC BY-NC-ND 4.0 (non-commercial): left out.
  * Held out: Pico en-GB (female) and RHVoice bdl (male).
  */
 export const TTS_VOICES: readonly TtsVoice[] = [
@@ -63,6 +63,7 @@ export const TTS_VOICES: readonly TtsVoice[] = [
   { engine: 'rhvoice', voice: 'alan', prefix: 'rhalan', accent: 'en-gb-scotland', gender: 'male', heldOut: false },
   { engine: 'rhvoice', voice: 'bdl', prefix: 'rhbdl', accent: 'en-us', gender: 'male', heldOut: true },
   { engine: 'rhvoice', voice: 'clb', prefix: 'rhclb', accent: 'en-us', gender: 'female', heldOut: false },
+  { engine: 'rhvoice', voice: 'slt', prefix: 'rhslt', accent: 'en-us', gender: 'female', heldOut: false },
 ];
 
 /**
