@@ -99,19 +99,23 @@ async function cli(...args: string[]): Promise<{ stdout: string; stderr: string;
 describe('adapting the shipped word model', () => {
   let models: RecognizerModels;
   let dir: string;
-  /** picogb0 (SVOX Pico en-GB at a held-out prosody): take 0 of each digit in enroll/, takes 1–2 in test/. */
+  /**
+   * picogb2 (SVOX Pico en-GB at a held-out prosody; of the 16 held-out Pico and RHVoice speakers
+   * the one the shipped heads read worst, 18 of its 20 test takes): take 0 of each digit in
+   * enroll/, takes 1–2 in test/.
+   */
   let files: { digit: number; take: number; path: string }[];
   beforeAll(async () => {
     await initWasmBackend();
     models = await loadModels(DEFAULT_MODEL_DIR);
     dir = mkdtempSync(join(tmpdir(), 'digit-adapt-'));
-    const entries = planSynth(dir, 0, 0, 1).filter((e) => e.speaker === 'picogb0' && e.digit >= 0);
+    const entries = planSynth(dir, 0, 0, 1).filter((e) => e.speaker === 'picogb2' && e.digit >= 0);
     expect(entries).toHaveLength(30);
     files = [];
     for (const folder of ['enroll', 'test']) mkdirSync(join(dir, folder));
     for (const e of entries) {
       const take = Number(/_(\d+)\.wav$/.exec(e.path)![1]);
-      const path = join(dir, take === 0 ? 'enroll' : 'test', `${e.digit}_picogb0_${take}.wav`);
+      const path = join(dir, take === 0 ? 'enroll' : 'test', `${e.digit}_picogb2_${take}.wav`);
       await synthesize({ ...e, path });
       files.push({ digit: e.digit, take, path });
     }
@@ -192,7 +196,7 @@ describe('adapting the shipped word model', () => {
   }, 120_000);
 
   it('the CLI enrolls from files, reads with the profile, and refuses a profile of another model by name', async () => {
-    const profile = join(dir, 'picogb0.dlprofile.json');
+    const profile = join(dir, 'picogb2.dlprofile.json');
     const enrolled = await cli('enroll', '--out', profile, ...readdirSync(join(dir, 'enroll')).map((f) => join(dir, 'enroll', f)));
     expect(enrolled.stderr).toBe(''); // the shipped model has its anchors
     expect(enrolled.code).toBe(0);

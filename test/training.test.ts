@@ -127,7 +127,7 @@ describe('npm run train (smoke: 200 FSDD clips, 2 epochs, one augmented copy)', 
 describe('the trainer’s command line and schedule', () => {
   it('has one parser with help for both heads; an option overrides the recipe file; a bad value is named', () => {
     expect(trainHelp()).toMatch(/--head +word \| strings/);
-    expect(trainHelp()).toMatch(/--recipe {14}FILE/);
+    expect(trainHelp()).toMatch(/--recipe +FILE: a recipe.json/);
     const word = parseTrainArgs(['--epochs', '3'])!;
     expect(word.recipe).toMatchObject({ ...DEFAULT_RECIPES.word, epochs: 3 });
     expect(word.out).toBe('models/default');

@@ -3,15 +3,17 @@
  * writes reports/bench/bench.json + bench.md. Figures, not pass/fail: the targets are printed
  * beside them (speed targets live here, not in unit tests).
  *
- * - inference per window (median, p95 over 500 runs after warm-up): Node wasm SIMD 1 thread
- *   (three processes, the middle one),
- *   wasm without SIMD, cpu (each in its own process), and Chromium wasm SIMD with 1 thread and
- *   multi-threaded; each as a ratio to Node wasm SIMD 1 thread;
+ * - the encoder step (one embedding from 76 log-mel frames; median, p95 over 500 runs after
+ *   warm-up), alone and as the string reader batches them: Node wasm SIMD 1 thread (three
+ *   processes, the middle one), wasm without SIMD, and Chromium's recognizer worker with 1
+ *   thread and multi-threaded; the word decision per word (encoder over its window + word head);
+ * - worker CPU per second of speech and per second of silence: in Node (the recognizer as the
+ *   worker runs it) and in Chromium (a trace of the recognizer worker thread);
  * - frontend + gate real-time factor at 48 and 44.1 kHz;
  * - whole-pipeline real-time factor in Node (frontend, gate, word model, string reader) over
  *   ≥ 90 s of held-out synthetic digit strings, and the string model's cost per reader step
  *   (strings.ts, each in its own process);
- * - model weights (float vs int8; the string model's beside the word model's) and the
+ * - weights (encoder, word head, string head, anchors; float vs uint8) and the
  *   production JS, gzip (wasm listed apart);
  * - Chromium, fake microphone: end of word → `digit` event latency, main-thread busy time per
  *   second of listening, peak JS heap (see browser.ts for how the clocks are aligned); and end of
