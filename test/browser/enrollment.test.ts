@@ -46,9 +46,10 @@ describe.skipIf(!chromiumPath)('enrollment with the headless recognizer (built p
   beforeAll(async () => {
     builtLib();
     dir = mkdtempSync(join(tmpdir(), 'digit-enroll-'));
-    // picogb0: SVOX Pico en-GB at a held-out prosody, three takes of each digit.
+    // picogb2: SVOX Pico en-GB at a held-out prosody, three takes of each digit; of the 16 held-out
+    // Pico and RHVoice speakers the one the shipped heads read worst (18 of its 20 takes 1–2).
     takes = [];
-    for (const e of planSynth(dir, 0, 0, 1).filter((x) => x.speaker === 'picogb0' && x.digit >= 0)) {
+    for (const e of planSynth(dir, 0, 0, 1).filter((x) => x.speaker === 'picogb2' && x.digit >= 0)) {
       const take = Number(/_(\d+)\.wav$/.exec(e.path)![1]);
       const path = join(dir, `${e.digit}_${take}.wav`);
       await synthesize({ ...e, path });
