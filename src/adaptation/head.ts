@@ -1,11 +1,12 @@
 /**
- * The word model's classifier head — its last Dense layer, `softmax(embedding · kernel + bias)`
- * — and its adaptation to one person's voice: the head is refitted on that person's enrolled
- * words, with an L2 pull towards the shipped weights (L2-SP, Li, Grandvalet & Davoine 2018,
- * "Explicit inductive bias for transfer learning with convolutional networks") so that what the
- * shipped head knew (other voices, the `other` class, which no enrollment shows) is kept.
+ * The word head's classifier — its last Dense layer, `softmax(embedding · kernel + bias)`, on the
+ * head's last hidden layer over the frozen speech encoder's embeddings — and its adaptation to
+ * one person's voice: it is refitted on that person's enrolled words, with an L2 pull towards the
+ * shipped weights (L2-SP, Li, Grandvalet & Davoine 2018, "Explicit inductive bias for transfer
+ * learning with convolutional networks") so that what the shipped head knew (other voices, the
+ * `other` class, which no enrollment shows) is kept.
  *
- * Plain typed-array arithmetic, not tfjs: the head is 160 × 11 weights, a few hundred examples
+ * Plain typed-array arithmetic, not tfjs: the head is 128 × 11 weights, a few hundred examples
  * fit in well under a second in any runtime, and no gradient kernels are needed in the browser.
  */
 

@@ -1,6 +1,7 @@
 /**
  * Recognizer Web Worker: receives device-rate audio straight from the capture worklet and runs
- * the whole streaming path off the main thread — resampling, log-mel, VAD gate and the CNN on
+ * the whole streaming path off the main thread — resampling, log-mel, VAD gate, the speech
+ * encoder (only while the gate is open, plus the context before an onset) and the two heads on
  * tfjs wasm (SIMD) — then posts digits and a throttled level/speech status to the main thread.
  */
 import * as tf from '@tensorflow/tfjs-core';
