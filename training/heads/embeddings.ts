@@ -71,7 +71,11 @@ const EXAMPLE_FILES = [
 export function embeddingCacheDir(root: string, recipe: HeadRecipe, encoderFingerprint: string, dataIdentity: string): string {
   const code = createHash('sha256')
     .update(sourceHash(EXAMPLE_DIRS))
-    .update(EXAMPLE_FILES.map((f) => join(ROOT, f)).map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '')).join('\0'))
+    .update(
+      EXAMPLE_FILES.map((f) => join(ROOT, f))
+        .map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : ''))
+        .join('\0'),
+    )
     .digest('hex');
   const { data } = recipe;
   const key = {
