@@ -16,8 +16,12 @@ export interface CaptureWatcher {
   onRunning(): void;
 }
 
-/** How often the track's `readyState` is checked, ms: a track stopped by the system may end without an `ended` event. */
-const TRACK_POLL_MS = 500;
+/**
+ * How often the track's `readyState` is checked, ms: a track stopped by the system may end
+ * without an `ended` event. Each check is a task on the main thread while listening (about
+ * 0.2 ms on a slow machine, `npm run bench`); a lost microphone is named within a second.
+ */
+const TRACK_POLL_MS = 1000;
 
 /**
  * How long {@link MicrophoneCapture.open} waits for a suspended AudioContext to resume, ms.

@@ -10,6 +10,7 @@ import type { VoiceProfile } from '../adaptation/profile';
 import { EnrollmentController } from './enrollment-controller';
 import { FormController } from './form-controller';
 import { formatConfidence } from './format';
+import { LevelMeterController } from './level-meter-controller';
 import { digitListenerStyles } from './styles';
 
 /** Visible states of the element: the recognizer's, with `denied` for a refused microphone. */
@@ -40,7 +41,7 @@ const STATE_TEXT: Record<ListenerState, string> = {
   idle: 'Press Start and say a digit',
   loading: 'Starting…',
   listening: 'Listening — say a digit',
-  speech: 'Hearing speech…',
+  speech: 'Listening — say a digit', // speech heard shows on the meter (see render)
   paused: 'Paused — audio was interrupted',
   denied: 'Microphone access denied',
   error: 'Something went wrong',
@@ -145,6 +146,7 @@ export class DigitListener extends LitElement {
   @state() private formDisabled = false;
 
   private readonly formField = new FormController(this);
+  private readonly meter = new LevelMeterController(this);
   private readonly enrollment = new EnrollmentController(this, {
     recognizer: () => (this.recognizer ??= this.createRecognizer()),
     announce: (text) => this.announce(text),
@@ -252,7 +254,8 @@ export class DigitListener extends LitElement {
   private createRecognizer(): DigitRecognizer {
     const r = new DigitRecognizer(this.options());
     r.addEventListener('state', (e) => this.onState(e.detail));
-    r.addEventListener('level', (e) => (this.levelDb = e.detail.levelDb));
+    if (this.meter.inWorker) r.setLevelMeter(() => this.meter.target());
+    else r.addEventListener('level', (e) => (this.levelDb = e.detail.levelDb));
     r.addEventListener('digit', (e) => this.onDigit(e.detail));
     r.addEventListener('digits', (e) => this.onDigits(e.detail));
     r.addEventListener('rejected', (e) => {
@@ -268,6 +271,7 @@ export class DigitListener extends LitElement {
     const wasListening = this.listening;
     this.state = state;
     if (state !== 'listening' && state !== 'speech') this.levelDb = -120;
+    if (state === 'idle') this.meter.reset();
     const text = reason ? REASON_TEXT[reason] : undefined;
     if (state === 'loading' || state === 'listening') this.message = '';
     if (text) {
@@ -299,6 +303,7 @@ export class DigitListener extends LitElement {
   private onError(detail: ErrorEventDetail): void {
     this.state = detail.code === 'permission-denied' ? 'denied' : 'error';
     this.levelDb = -120;
+    this.meter.reset();
     this.message = detail.message;
     this.announce(`${STATE_TEXT[this.state]}. ${detail.message}`);
     fireEvent<ErrorEventDetail>(this, 'error', detail);
@@ -352,15 +357,13 @@ export class DigitListener extends LitElement {
 
   override render(): TemplateResult {
     const result = this.lastResult;
-    // Level meter: −60 dBFS → empty, 0 dBFS → full, in 10 % steps. Drawn with a transform (no
-    // layout) so the 10 updates a second cost the main thread little (`npm run bench`).
-    const level = Math.round(Math.max(0, Math.min(1, (this.levelDb + 60) / 60)) * 10) / 10;
     const busy = this.state === 'loading';
+    // Speech heard shows on the meter (its colour), not as a line of its own: a word's onset then
+    // changes nothing here but the host's `state` attribute, and draws no frame (`npm run bench`).
+    const shownState = this.state === 'speech' ? 'listening' : this.state;
     const meter = html`
-      <div class="level" part="level" role="meter" aria-label="Input level" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
-        <div class=${`fill step-${Math.round(level * 10)}`}></div>
-      </div>
-      <div class="state" data-state=${this.state}>${STATE_TEXT[this.state]}</div>
+      ${this.meter.render(this.levelDb, this.state === 'speech')}
+      <div class="state" data-state=${shownState}>${STATE_TEXT[shownState]}</div>
     `;
     const live = html`<div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>`;
     if (this.enrollment.active) {

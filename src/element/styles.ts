@@ -24,8 +24,15 @@ export const digitListenerStyles = css`
     button[aria-pressed='true'], button.clear { background: #fff; color: var(--accent); }
     .buttons { display: flex; gap: 0.5rem; }
     button:focus-visible { outline: 3px solid #1f1f1f; outline-offset: 3px; }
-    .level { width: 12rem; height: 0.5rem; border-radius: 4px; background: #e3e3e3; overflow: hidden; }
-    .level > .fill { height: 100%; width: 100%; background: var(--accent); transform-origin: left; will-change: transform; transform: scaleX(0); }
+    .level { position: relative; width: 12rem; height: 0.5rem; border-radius: 4px; background: #e3e3e3; overflow: hidden; }
+    /* The worker's meter (level-meter-controller.ts): its canvas, and the colours it is drawn in. */
+    .level > canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; }
+    .level > .quiet, .level > .speech { display: none; }
+    .level > .quiet { color: #8e918f; }
+    .level > .speech { color: var(--accent); }
+    /* The DOM meter where a worker cannot draw: grey, the accent while speech is heard. */
+    .level > .fill { height: 100%; width: 100%; background: #8e918f; transform-origin: left; will-change: transform; transform: scaleX(0); }
+    .level > .fill.speech { background: var(--accent); }
     /* Ten steps as classes, not an inline style: the app's Content-Security-Policy allows none. */
     /* As specific as the fill's rule above and after it: a step wins (a lone .step-N lost to
        '.level > div' and the meter never moved). */
@@ -46,7 +53,11 @@ export const digitListenerStyles = css`
       .card { border-color: CanvasText; }
       .digit { color: CanvasText; }
       .level { background: Canvas; border: 1px solid CanvasText; }
-      .level > .fill { background: Highlight; forced-color-adjust: none; }
+      .level > .fill, .level > .quiet, .level > .speech { forced-color-adjust: none; }
+      .level > .fill { background: GrayText; }
+      .level > .fill.speech { background: Highlight; }
+      .level > .quiet { color: GrayText; }
+      .level > .speech { color: Highlight; }
       button { border-color: ButtonText; }
     }
 `;

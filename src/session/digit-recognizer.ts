@@ -1,7 +1,7 @@
 import { CaptureError, MicrophoneCapture } from '../capture/microphone';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../pipeline/recognizer';
 import type { VoiceProfile } from '../adaptation/profile';
-import { type DigitResult, type HeldBackScore, type ModelSources, type RejectedSpeech, unreachable, type WorkerToMain } from '../worker/protocol';
+import { type DigitResult, type HeldBackScore, type LevelMeterTarget, type ModelSources, type RejectedSpeech, unreachable, type WorkerToMain } from '../worker/protocol';
 import { shippedModels, shippedWasm, wasmIn } from './assets';
 import { type DigitRecognizerEventMap, type DigitsEventDetail, RecognizerError, type RecognizerState, type StateReason } from './events';
 import { type BackendReady, WorkerClient, WorkerError } from './worker-client';
@@ -105,7 +105,7 @@ function mixDown(buffer: AudioBuffer): Float32Array {
  * Audio runs in an AudioWorklet and a Web Worker (tfjs wasm SIMD); no audio leaves the device.
  * Events (all `CustomEvent`s, typed by {@link DigitRecognizerEventMap}): `digit`, `digits`
  * (continuous mode: a string ended by a pause, `maxDigits` or `stop()`), `level` (input dBFS, ~5
- * a second), `state`, `rejected` (speech that was not a digit, or unsure), `error`.
+ * a second; only at speech changes while the worker draws a meter, {@link setLevelMeter}), `state`, `rejected` (speech that was not a digit, or unsure), `error`.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface below only types EventTarget's own add/removeEventListener for our events
 export class DigitRecognizer extends EventTarget {
@@ -117,6 +117,7 @@ export class DigitRecognizer extends EventTarget {
   private currentState: RecognizerState = 'idle';
   private pausedByUser = false;
   private takesOn = false;
+  private meterProvider: (() => LevelMeterTarget | null) | null = null;
   private stringOpen = false;
   private openDigits = '';
   private pauseTimer: ReturnType<typeof setTimeout> | null = null;
@@ -288,9 +289,11 @@ export class DigitRecognizer extends EventTarget {
   /** Gives the worker a fresh stream fed by `capture`'s worklet. */
   private connectStream(capture: MicrophoneCapture): void {
     const channel = new MessageChannel();
-    this.client!.send({ type: 'start', sampleRate: capture.sampleRate, port: channel.port2, settings: { confidenceThreshold: this.settings.confidenceThreshold } }, [
-      channel.port2,
-    ]);
+    const meter = this.meterProvider?.() ?? undefined;
+    this.client!.send(
+      { type: 'start', sampleRate: capture.sampleRate, port: channel.port2, settings: { confidenceThreshold: this.settings.confidenceThreshold }, meter },
+      meter ? [channel.port2, meter.canvas] : [channel.port2],
+    );
     capture.connect(channel.port1);
   }
 
@@ -378,6 +381,20 @@ export class DigitRecognizer extends EventTarget {
   recordTakes(on: boolean): void {
     this.takesOn = on;
     this.client?.send({ type: 'record-takes', on });
+  }
+
+  /**
+   * Lets the recognizer's worker draw a level meter, so that it moves without the page's main
+   * thread: `provider` is called at each stream start (and after a reload while listening) and
+   * returns a fresh canvas's `transferControlToOffscreen()` with the colours to draw (null: no
+   * meter this time). While a meter is drawn, `level` events come only with a change of speech
+   * (`state` `speech` ↔ `listening`), not ~5 a second. `<digit-listener>` does this where the
+   * browser has OffscreenCanvas. Applies from the next start; null removes it.
+   * @throws TypeError if `provider` is neither a function nor null
+   */
+  setLevelMeter(provider: (() => LevelMeterTarget | null) | null): void {
+    if (provider !== null && typeof provider !== 'function') throw new TypeError(`setLevelMeter: expected a function returning {canvas, colors}, or null; got ${typeof provider}`);
+    this.meterProvider = provider;
   }
 
   /** The voice profile in use, or null. */

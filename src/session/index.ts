@@ -6,6 +6,7 @@ export { DigitRecognizer, type DigitRecognizerOptions, type Enrollment, type Enr
 export { parseProfileFile, ProfileStore, type StoredProfile } from './profile-store';
 export type { VoiceProfile } from '../adaptation/profile';
 export type { HeldBackScore } from '../worker/protocol';
+export type { LevelMeterColors, LevelMeterTarget } from '../worker/protocol';
 export type {
   DigitEventDetail,
   DigitRecognizerEventMap,

@@ -42,6 +42,22 @@ export interface ModelSources {
   readonly anchors: { readonly url: string } | 'beside';
 }
 
+/** Colours of the meter, as the page computed them (CSS colours the worker's canvas can parse: `rgb(…)`). */
+export interface LevelMeterColors {
+  /** The empty part. */
+  readonly track: string;
+  /** The level while the gate hears no speech. */
+  readonly quiet: string;
+  /** The level while the gate is open (speech). */
+  readonly speech: string;
+}
+
+/** What the page hands the worker for its level meter (drawn by `level-meter.ts`): the canvas (transferred) and its colours. */
+export interface LevelMeterTarget {
+  readonly canvas: OffscreenCanvas;
+  readonly colors: LevelMeterColors;
+}
+
 /** Options of one stream (microphone or stream) or one `recognize` call. */
 export interface StreamSettings {
   /** Minimum confidence (0–1) for a digit to be reported. */
@@ -72,6 +88,11 @@ export type MainToWorker =
       readonly sampleRate: number;
       readonly port: MessagePort;
       readonly settings: StreamSettings;
+      /**
+       * A level meter for the worker to draw (transferred): then the level is not posted between
+       * changes of the speech flag (the page's main thread draws nothing for it).
+       */
+      readonly meter?: LevelMeterTarget;
     }
   | {
       /** New settings for the stream being heard; they apply from the next utterance decided. */

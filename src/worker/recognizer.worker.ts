@@ -18,8 +18,18 @@ import { readProfile } from '../adaptation/profile';
 import { pipelineConfigFor, type RecognizerStep, StreamingRecognizer } from '../pipeline/recognizer';
 import { DEFAULT_STRING_READER_CONFIG } from '../pipeline/string-reader';
 import { enroll, loadAnchors } from './enrollment';
+import { LevelMeterPainter } from './level-meter';
 import { TakeRecorder } from './take-recorder';
-import { type DigitResult, type MainToWorker, type ModelLocation, type RejectedSpeech, type StreamSettings, unreachable, type WorkerToMain } from './protocol';
+import {
+  type DigitResult,
+  type LevelMeterTarget,
+  type MainToWorker,
+  type ModelLocation,
+  type RejectedSpeech,
+  type StreamSettings,
+  unreachable,
+  type WorkerToMain,
+} from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -51,6 +61,8 @@ let takeRecorder: TakeRecorder | null = null;
 /** Margin around an utterance's speech in a take, ms: the gate's onset and hangover are not exact. */
 const TAKE_MARGIN_MS = 250;
 let recognizer: StreamingRecognizer | null = null;
+/** The page's level meter, drawn here (see `level-meter.ts`), or null: the level is posted. */
+let meter: LevelMeterPainter | null = null;
 /** Sample rate and settings of the current stream, to start a fresh one after a flush. */
 let streamConfig: { sampleRate: number; settings: StreamSettings } | null = null;
 let audioPort: MessagePort | null = null;
@@ -113,10 +125,12 @@ function hear(samples: Float32Array): void {
     if (takeRecorder) postTakes(step, takeRecorder);
     peakDb = Math.max(peakDb, step.levelDb);
     const now = performance.now();
+    meter?.update(step.levelDb, step.inSpeech, now);
     const speechChanged = step.inSpeech !== lastSpeech;
     if (speechChanged || now - lastStatus >= STATUS_INTERVAL_MS) {
-      // Each interval's peak level; posted only when it moved enough to show.
-      if (speechChanged || Math.abs(peakDb - lastPostedDb) >= STATUS_MIN_CHANGE_DB) {
+      // Each interval's peak level; posted only when it moved enough to show, and with a meter
+      // drawn here only when the speech flag changes.
+      if (speechChanged || (!meter && Math.abs(peakDb - lastPostedDb) >= STATUS_MIN_CHANGE_DB)) {
         post({ type: 'status', levelDb: peakDb, inSpeech: step.inSpeech });
         lastPostedDb = peakDb;
       }
@@ -132,6 +146,20 @@ function hear(samples: Float32Array): void {
 function postResults(step: RecognizerStep): void {
   for (const d of step.detections) post({ type: 'digit', result: { ...d, streamOriginAt } });
   for (const r of step.rejected) post({ type: 'rejected', label: r.label, confidence: r.confidence });
+}
+
+/**
+ * The painter of the meter the page handed over, or null: none handed, or the browser cannot
+ * draw it here (no 2D context in a worker) — the level is posted then, and the canvas stays
+ * empty.
+ */
+function startMeter(target: LevelMeterTarget | undefined): LevelMeterPainter | null {
+  if (!target) return null;
+  try {
+    return new LevelMeterPainter(target);
+  } catch {
+    return null;
+  }
 }
 
 /** A recognizer over the loaded models. @throws Error if no model is loaded */
@@ -273,6 +301,8 @@ async function wasmProblem(paths: Record<string, string>, threads: boolean): Pro
 function stop(): void {
   audioPort?.close();
   audioPort = null;
+  meter?.clear();
+  meter = null;
   recognizer = null;
   streamConfig = null;
 }
@@ -328,6 +358,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         post({ type: 'error', code: 'pipeline-failed', message: (error as Error).message });
         return;
       }
+      meter = startMeter(message.meter);
       audioPort = message.port;
       audioPort.onmessage = (e: MessageEvent<WorkletToWorker>) => onAudio(e.data);
       return;

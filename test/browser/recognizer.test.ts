@@ -107,6 +107,59 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
     });
   }, 90_000);
 
+  it('draws the level meter in the worker when handed a canvas: the bar moves, and level events come only with speech changes', async () => {
+    await withPage({ names: ['4_george_0', '1_jackson_1'], gaps: [1.0] }, async (page) => {
+      const result = await page.evaluate(async () => {
+        const w = window as unknown as {
+          seen: Seen;
+          recognizer: { setLevelMeter(p: (() => unknown) | null): void; start(): Promise<void>; stop(): Promise<void> };
+        };
+        const canvases: HTMLCanvasElement[] = [];
+        w.recognizer.setLevelMeter(() => {
+          const canvas = document.createElement('canvas');
+          canvas.width = 100;
+          canvas.height = 4;
+          document.body.append(canvas);
+          canvases.push(canvas);
+          return { canvas: canvas.transferControlToOffscreen(), colors: { track: 'rgb(0, 0, 0)', quiet: 'rgb(0, 0, 255)', speech: 'rgb(255, 0, 0)' } };
+        });
+        // The widest bar of each colour the page shows (the placeholder canvas's frames).
+        const widest = { quiet: 0, speech: 0 };
+        const sample = async () => {
+          const canvas = canvases.at(-1);
+          if (!canvas) return;
+          const frame = await createImageBitmap(canvas);
+          const copy = new OffscreenCanvas(frame.width, frame.height).getContext('2d')!;
+          copy.drawImage(frame, 0, 0);
+          const row = copy.getImageData(0, 2, frame.width, 1).data;
+          let red = 0;
+          let blue = 0;
+          for (let x = 0; x < frame.width; x++) {
+            if (row[4 * x] > 200 && row[4 * x + 2] < 50) red++;
+            if (row[4 * x + 2] > 200 && row[4 * x] < 50) blue++;
+          }
+          widest.speech = Math.max(widest.speech, red / frame.width);
+          widest.quiet = Math.max(widest.quiet, blue / frame.width);
+        };
+        await w.recognizer.start();
+        const t0 = performance.now();
+        while (w.seen.digits.length < 2 && performance.now() - t0 < 20_000) {
+          await sample();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await w.recognizer.stop();
+        return { canvases: canvases.length, widest, digits: w.seen.digits.map((d) => d.digit), levels: w.seen.levels.length, states: w.seen.states.map((s) => s.state) };
+      });
+      expect(result.canvases).toBe(1);
+      expect(result.digits).toEqual([4, 1]);
+      expect(result.widest.speech).toBeGreaterThan(0.3); // a word, in the speech colour
+      // No level message between speech changes: one per onset and end of speech at most.
+      const speechChanges = result.states.filter((s, i) => i > 0 && (s === 'speech') !== (result.states[i - 1] === 'speech')).length;
+      expect(result.levels).toBeGreaterThan(0);
+      expect(result.levels).toBeLessThanOrEqual(speechChanges + 1);
+    });
+  }, 60_000);
+
   it('listens to a stream the page already has, and leaves the stream running when it stops', async () => {
     await withPage({ names: ['5_lucas_0'], gaps: [] }, async (page) => {
       const result = await page.evaluate(async () => {
