@@ -18,7 +18,9 @@ export const digitListenerStyles = css`
     .state[data-state='denied'], .state[data-state='error'] { color: #b3261e; font-weight: 600; }
     /* Always there, one line high: a remark appearing does not move the buttons. */
     .remark { font-size: 0.85rem; color: #444746; min-height: 1.25rem; }
-    .string { font-size: 1.5rem; min-height: 2rem; letter-spacing: 0.2em; font-variant-numeric: tabular-nums; }
+    /* As wide as the card's content at most: a long string wraps instead of widening the card (which
+       moved everything in it and cost the main thread a layout of the page per digit). */
+    .string { font-size: 1.5rem; min-height: 2rem; max-width: 13rem; overflow-wrap: anywhere; text-align: center; letter-spacing: 0.2em; font-variant-numeric: tabular-nums; }
     .message { font-size: 0.85rem; max-width: 22rem; text-align: center; }
     button { font: inherit; font-size: 1.05rem; padding: 0.6rem 1.6rem; border-radius: 999px; border: 2px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
     button[aria-pressed='true'], button.clear { background: #fff; color: var(--accent); }

@@ -162,6 +162,17 @@ function startMeter(target: LevelMeterTarget | undefined): LevelMeterPainter | n
   }
 }
 
+/**
+ * One untimed pass of each model over synthetic input while loading, as the first word will run
+ * them (the word decision, the string reader's two-step encoder pass and its head): the first
+ * word then pays no first-call set-up (tensor memory, JIT) while the page draws its first digit.
+ */
+function warmUp(word: DigitClassifier, strings: StringModel | null): void {
+  measureInference(word, 1, 0);
+  measureEncoderStep(word.encoder, 1, 2, 0);
+  if (strings) strings.posteriors(new Float32Array((2 * strings.contextSteps + 2) * word.encoder.embeddingSize));
+}
+
 /** A recognizer over the loaded models. @throws Error if no model is loaded */
 function newRecognizer(sampleRate: number, settings: StreamSettings): StreamingRecognizer {
   if (!classifier) throw new Error('no model loaded');
@@ -338,6 +349,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         }
         pipelineConfigFor({ word: classifier, strings: stringModel }); // one frontend feeds both
         anchors = await loadAnchors(message.models.anchors, word.url, classifier);
+        warmUp(classifier, stringModel);
       } catch (error) {
         post({ type: 'error', code: 'model-failed', message: (error as Error).message });
         return;

@@ -115,7 +115,7 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
     });
   }, 120_000);
 
-  it('links one web manifest; the card keeps its size when a remark appears; no placeholder digit', async () => {
+  it('links one web manifest; the card keeps its size when a remark appears or a string grows long; no placeholder digit', async () => {
     const built = readFileSync(join(import.meta.dirname, '../../dist/index.html'), 'utf8');
     expect(built.match(/<link rel="manifest"/g)).toHaveLength(1);
     const mic = makeMicWav(dir, 'remark', ['3_george_2'], 48000);
@@ -132,6 +132,12 @@ describe.skipIf(!chromiumPath)('<digit-listener> in headless Chromium (productio
       await element.evaluate((el) => ((el as unknown as { remark: string }).remark = 'That did not sound like a digit.'));
       await expect.poll(() => element.locator('[part=remark]').textContent()).toBe('That did not sound like a digit.');
       expect(await buttonTop()).toBe(before);
+      // A long spoken string wraps inside the card: the card (and all in it) does not widen.
+      const cardWidth = () => element.locator('.card').evaluate((el) => el.getBoundingClientRect().width);
+      const width = await cardWidth();
+      await element.evaluate((el) => ((el as unknown as { value: string }).value = '4'.repeat(24)));
+      await expect.poll(() => element.locator('[part=digits]').textContent()).toBe('4'.repeat(24));
+      expect(await cardWidth()).toBe(width);
     });
   }, 120_000);
 
