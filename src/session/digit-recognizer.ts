@@ -93,6 +93,23 @@ function mixDown(buffer: AudioBuffer): Float32Array {
 }
 
 /**
+ * The page's level-meter target, checked before it is sent to the worker: an OffscreenCanvas
+ * and three CSS colour strings (`track`, `quiet`, `speech`); null or undefined: no meter.
+ * @throws TypeError naming what is wrong and `setLevelMeter`, the call that set the provider
+ */
+function levelMeterTarget(target: LevelMeterTarget | null | undefined): LevelMeterTarget | undefined {
+  if (target === null || target === undefined) return undefined;
+  const colors = (target as Partial<LevelMeterTarget>).colors;
+  if (typeof OffscreenCanvas === 'undefined' || !((target as Partial<LevelMeterTarget>).canvas instanceof OffscreenCanvas)) {
+    throw new TypeError('setLevelMeter: the provider must return {canvas, colors} with canvas an OffscreenCanvas (canvas.transferControlToOffscreen())');
+  }
+  if (!colors || !(['track', 'quiet', 'speech'] as const).every((k) => typeof colors[k] === 'string')) {
+    throw new TypeError('setLevelMeter: the provider must return colors {track, quiet, speech}, each a CSS colour string');
+  }
+  return target;
+}
+
+/**
  * The headless recognizer: microphone (or any MediaStream, or a recording) in, digits out, with
  * no user interface. `<digit-listener>` is a view over one.
  *
@@ -289,7 +306,7 @@ export class DigitRecognizer extends EventTarget {
   /** Gives the worker a fresh stream fed by `capture`'s worklet. */
   private connectStream(capture: MicrophoneCapture): void {
     const channel = new MessageChannel();
-    const meter = this.meterProvider?.() ?? undefined;
+    const meter = levelMeterTarget(this.meterProvider?.() ?? null);
     this.client!.send(
       { type: 'start', sampleRate: capture.sampleRate, port: channel.port2, settings: { confidenceThreshold: this.settings.confidenceThreshold }, meter },
       meter ? [channel.port2, meter.canvas] : [channel.port2],
