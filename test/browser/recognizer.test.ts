@@ -114,6 +114,14 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
           seen: Seen;
           recognizer: { setLevelMeter(p: (() => unknown) | null): void; start(): Promise<void>; stop(): Promise<void> };
         };
+        // A provider that returns no OffscreenCanvas is refused by name, and the recognizer can start again.
+        w.recognizer.setLevelMeter(() => ({ canvas: document.createElement('canvas'), colors: {} }));
+        const refused = await w.recognizer.start().then(
+          () => '',
+          (e: Error) => e.message,
+        );
+        w.seen.errors = [];
+        w.seen.states = [];
         const canvases: HTMLCanvasElement[] = [];
         w.recognizer.setLevelMeter(() => {
           const canvas = document.createElement('canvas');
@@ -148,8 +156,9 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
           await new Promise((r) => setTimeout(r, 50));
         }
         await w.recognizer.stop();
-        return { canvases: canvases.length, widest, digits: w.seen.digits.map((d) => d.digit), levels: w.seen.levels.length, states: w.seen.states.map((s) => s.state) };
+        return { refused, canvases: canvases.length, widest, digits: w.seen.digits.map((d) => d.digit), levels: w.seen.levels.length, states: w.seen.states.map((s) => s.state) };
       });
+      expect(result.refused).toMatch(/setLevelMeter: .*OffscreenCanvas/);
       expect(result.canvases).toBe(1);
       expect(result.digits).toEqual([4, 1]);
       expect(result.widest.speech).toBeGreaterThan(0.3); // a word, in the speech colour
@@ -161,7 +170,9 @@ describe.skipIf(!chromiumPath)('headless DigitRecognizer (built package, Chromiu
   }, 60_000);
 
   it('listens to a stream the page already has, and leaves the stream running when it stops', async () => {
-    await withPage({ names: ['5_lucas_0'], gaps: [] }, async (page) => {
+    // The page's stream plays from getUserMedia on, while listen() still loads the models: 2 s of
+    // silence first, so the word is not cut by a slow load (0.5 s was not always enough).
+    await withPage({ names: ['5_lucas_0'], gaps: [], leadS: 2 }, async (page) => {
       const result = await page.evaluate(async () => {
         const w = window as unknown as { seen: Seen; recognizer: { listen(s: MediaStream): Promise<void>; stop(): Promise<void> } };
         const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
