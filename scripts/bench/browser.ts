@@ -310,7 +310,7 @@ async function listenOnce(chromiumPath: string, url: string, mic: { path: string
 
 /**
  * Listening runs for the main-thread figure: its busy time is wall time, so a burst of other
- * work on the machine shows in one run (runs of the same build differed by up to 1 ms/s on a
+ * work on the machine shows in one run (runs of the same build differed by up to 2 ms/s on a
  * 2-core VM); the figure is the median of {@link LISTENING_RUNS}.
  */
 const LISTENING_RUNS = 3;
